@@ -1,0 +1,66 @@
+# htx-swap: `make demo` runs the main job, `make test` runs everything. Both set up what they need.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+NODE_BIN := node_modules/.bin
+SPEC := openapi/htx-linear-swap.yaml
+# Keep the Node tools quiet and offline-friendly: no telemetry, no update checks.
+export REDOCLY_TELEMETRY := off
+export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
+export NO_UPDATE_NOTIFIER := 1
+
+.PHONY: help setup demo test lint lint-spec check-generated typecheck pytest regenerate bench publish-spec clean
+
+help:
+	@echo "make demo          cancel trailing orders against the local sandbox"
+	@echo "make test          every check: spec lint, generated client, ruff, mypy, tests"
+	@echo "make regenerate    rewrite generated/ from the spec"
+	@echo "make bench         benchmarks (writes benchmarks/results.md)"
+	@echo "make publish-spec  bundle the spec and its docs into dist/spec/"
+
+# Python: .venv with the project (editable) and its pinned dev tools; redone when pyproject changes.
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+# Node: the pinned tools from the committed lock file.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+
+demo: $(VENV)/.installed
+	$(BIN)/python scripts/demo.py
+
+lint-spec: setup
+	$(BIN)/openapi-spec-validator $(SPEC)
+	$(NODE_BIN)/spectral lint --fail-severity=hint $(SPEC)
+	$(NODE_BIN)/redocly lint --max-problems 100 $(SPEC)
+
+check-generated: $(VENV)/.installed
+	scripts/regenerate --check
+
+regenerate: $(VENV)/.installed
+	scripts/regenerate
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.installed
+	$(BIN)/mypy --strict
+
+pytest: setup
+	$(BIN)/python -m pytest --cov --cov-report=term
+
+test: lint-spec check-generated lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) node_modules dist .pytest_cache .mypy_cache .ruff_cache .coverage
