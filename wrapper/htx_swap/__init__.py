@@ -1,0 +1,32 @@
+"""htx-swap: a spec-first Python SDK for HTX's USDT-margined swap API.
+
+``htx_swap.signing`` holds the signing steps, one public function each.
+"""
+
+from ._auth import HtxAuth
+from ._client import AsyncSwapClient, SwapClient
+from ._credentials import Credentials
+from ._errors import (
+    HtxApiError,
+    HtxAuthError,
+    HtxError,
+    HtxRateLimitError,
+    HtxTransportError,
+    InvalidRequestError,
+)
+from ._results import CancelResult, OrderFailure
+
+__all__ = [
+    "AsyncSwapClient",
+    "CancelResult",
+    "Credentials",
+    "HtxApiError",
+    "HtxAuth",
+    "HtxAuthError",
+    "HtxError",
+    "HtxRateLimitError",
+    "HtxTransportError",
+    "InvalidRequestError",
+    "OrderFailure",
+    "SwapClient",
+]

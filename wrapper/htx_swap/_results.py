@@ -1,0 +1,113 @@
+"""What a batched cancellation did to each order."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+
+from attrs import frozen
+
+__all__ = ["CancelResult", "OrderFailure", "_ResultBuilder"]
+
+
+@frozen
+class OrderFailure:
+    """One order HTX refused to cancel, with HTX's per-order error."""
+
+    order_id: str
+    err_code: int
+    err_msg: str
+
+
+@frozen
+class CancelResult:
+    """Every requested order ID, in exactly one of three buckets, in input order.
+
+    ``cancelled``: HTX confirmed the cancellation (including 1071, "already cancelled").
+    ``failed``: HTX answered for the order with an error (for example 1061, "doesn't exist").
+    ``unresolved``: no definitive answer arrived (the request failed or was never sent),
+    so the order may or may not be cancelled; query it before acting on it.
+    """
+
+    cancelled: tuple[str, ...] = ()
+    failed: tuple[OrderFailure, ...] = ()
+    unresolved: tuple[str, ...] = ()
+
+    @property
+    def all_cancelled(self) -> bool:
+        """True iff no order failed or is unresolved.
+
+        Like ``all()``, a result with no orders at all is all-cancelled; the client never
+        produces one, because it rejects an empty list of order IDs before sending.
+        """
+        return not self.failed and not self.unresolved
+
+
+class _ResultBuilder:
+    """Thread-safe accumulator of per-order answers for one batched cancellation.
+
+    Only the orders given at construction are tracked; IDs HTX reports that were not
+    asked for are ignored (and returned by the ``record_*`` methods, for logging).
+    An order recorded more than once keeps its best-known state:
+
+    - a cancellation is final: a later failure (say, 1061 on a retry after a lost
+      reply, because the order is already gone) never overturns it;
+    - a later failure replaces an earlier failure, and a later cancellation
+      replaces an earlier failure.
+
+    Orders never recorded are ``unresolved``: none is put in a bucket on a guess.
+    """
+
+    def __init__(self, order_ids: Sequence[str]) -> None:
+        # dict keeps input order and drops repeated IDs, first occurrence kept.
+        self._order_ids: tuple[str, ...] = tuple(dict.fromkeys(order_ids))
+        self._known = frozenset(self._order_ids)
+        self._cancelled: set[str] = set()
+        self._failed: dict[str, OrderFailure] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def order_ids(self) -> tuple[str, ...]:
+        """The distinct order IDs being tracked, in input order."""
+        return self._order_ids
+
+    def record_cancelled(self, order_ids: Iterable[str]) -> tuple[str, ...]:
+        """Mark orders cancelled; return the IDs that were not being tracked."""
+        unknown: list[str] = []
+        with self._lock:
+            for order_id in order_ids:
+                if order_id not in self._known:
+                    unknown.append(order_id)
+                    continue
+                self._cancelled.add(order_id)
+                self._failed.pop(order_id, None)
+        return tuple(unknown)
+
+    def record_failed(self, failures: Iterable[OrderFailure]) -> tuple[str, ...]:
+        """Record per-order failures; return the IDs that were not being tracked."""
+        unknown: list[str] = []
+        with self._lock:
+            for failure in failures:
+                if failure.order_id not in self._known:
+                    unknown.append(failure.order_id)
+                    continue
+                if failure.order_id not in self._cancelled:
+                    self._failed[failure.order_id] = failure
+        return tuple(unknown)
+
+    def build(self) -> CancelResult:
+        """Snapshot the result so far; anything not yet recorded is unresolved."""
+        cancelled: list[str] = []
+        failed: list[OrderFailure] = []
+        unresolved: list[str] = []
+        with self._lock:
+            for order_id in self._order_ids:
+                if order_id in self._cancelled:
+                    cancelled.append(order_id)
+                elif order_id in self._failed:
+                    failed.append(self._failed[order_id])
+                else:
+                    unresolved.append(order_id)
+        return CancelResult(
+            cancelled=tuple(cancelled), failed=tuple(failed), unresolved=tuple(unresolved)
+        )
