@@ -62,5 +62,8 @@ pytest: setup
 
 test: lint-spec check-generated lint typecheck pytest
 
+publish-spec: setup
+	scripts/publish-spec
+
 clean:
 	rm -rf $(VENV) node_modules dist .pytest_cache .mypy_cache .ruff_cache .coverage
