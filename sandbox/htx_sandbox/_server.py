@@ -1,0 +1,189 @@
+"""Running the sandbox: uvicorn on loopback in a background thread, or in the foreground."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from attrs import field, frozen
+
+from htx_sandbox._credentials import DEFAULT_CREDENTIALS, Credentials
+from htx_sandbox._exchange import DEFAULT_CONTRACT_CODE, Exchange
+from htx_sandbox._faults import FaultPlan
+
+if TYPE_CHECKING:
+    import uvicorn
+
+STARTUP_TIMEOUT = 10.0
+SHUTDOWN_TIMEOUT = 10.0
+
+
+@frozen
+class Sandbox:
+    """A running sandbox: where it listens, the key to sign with, and control over its state."""
+
+    base_url: str
+    """For example `http://127.0.0.1:54321`."""
+    host: str
+    """The `Host` a client sends, and signs: `127.0.0.1:54321`."""
+    credentials: Credentials
+    contract_code: str
+    order_ids: tuple[str, ...] = field(repr=False)
+    """The open orders seeded at startup (and again by `control.reset()`)."""
+    control: Exchange = field(repr=False)
+
+
+@contextlib.contextmanager
+def running(
+    *,
+    rate: float | None = 5.0,
+    interval: float = 1.0,
+    orders: int = 0,
+    contract_code: str = DEFAULT_CONTRACT_CODE,
+    faults: FaultPlan | None = None,
+    latency: float = 0.0,
+    clock: Callable[[], float] | None = None,
+    credentials: Credentials = DEFAULT_CREDENTIALS,
+    seed: int = 0,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    log_level: str = "warning",
+) -> Iterator[Sandbox]:
+    """Serve a sandbox on `host:port` (0: a free port) in a background thread while the block runs.
+
+    `rate` requests per access key in any `interval` seconds (None: unlimited); `orders` open
+    orders with random IDs are seeded in `contract_code`; `clock` (epoch seconds) defaults to
+    the wall clock and may run off it to exercise the timestamp window.
+    """
+    # Both imports are heavy and live in the optional `sandbox` extra: pay for them only here.
+    import uvicorn
+
+    from htx_sandbox._app import build_app
+
+    exchange = Exchange(
+        credentials=credentials,
+        rate=rate,
+        interval=interval,
+        faults=faults,
+        latency=latency,
+        clock=time.time if clock is None else clock,
+        seed=seed,
+        contract_code=contract_code,
+        orders=orders,
+    )
+    listener = _listen(host, port)
+    bound_port = listener.getsockname()[1]
+    config = uvicorn.Config(
+        build_app(exchange),
+        loop="asyncio",
+        http="h11",  # the dropped-connection fault is verified against h11
+        ws="none",
+        lifespan="off",
+        log_config=None,
+        log_level=log_level,
+        access_log=False,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [listener]}, name="htx-sandbox", daemon=True
+    )
+    thread.start()
+    try:
+        _wait_started(server, thread)
+        authority = f"{_url_host(host)}:{bound_port}"
+        yield Sandbox(
+            base_url=f"http://{authority}",
+            host=authority,
+            credentials=credentials,
+            contract_code=contract_code,
+            order_ids=exchange.initial_order_ids,
+            control=exchange,
+        )
+    finally:
+        # A test is done with the sandbox: don't wait on replies a fault is still holding back.
+        server.should_exit = True
+        server.force_exit = True
+        thread.join(SHUTDOWN_TIMEOUT)
+        listener.close()
+
+
+def serve(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    orders: int = 20,
+    rate: float | None = 5.0,
+    contract_code: str = DEFAULT_CONTRACT_CODE,
+    faults: FaultPlan | None = None,
+    latency: float = 0.0,
+    credentials: Credentials = DEFAULT_CREDENTIALS,
+    seed: int = 0,
+    announce: Callable[[Sandbox], None] | None = None,
+    stop: threading.Event | None = None,
+) -> None:
+    """Run a sandbox in the foreground until Ctrl-C (or `stop` is set), after `announce`-ing it."""
+    with running(
+        host=host,
+        port=port,
+        orders=orders,
+        rate=rate,
+        contract_code=contract_code,
+        faults=faults,
+        latency=latency,
+        credentials=credentials,
+        seed=seed,
+    ) as sandbox:
+        (announce or print_announcement)(sandbox)
+        with contextlib.suppress(KeyboardInterrupt):
+            (stop or threading.Event()).wait()
+
+
+def print_announcement(sandbox: Sandbox) -> None:
+    """Print where the sandbox listens, its keys and its open order IDs."""
+    print(describe(sandbox))
+
+
+def describe(sandbox: Sandbox) -> str:
+    """Lines naming the sandbox's URL, keys, contract and seeded open order IDs."""
+    return "\n".join(
+        (
+            f"HTX sandbox listening on {sandbox.base_url}",
+            f"access key: {sandbox.credentials.access_key}",
+            f"secret key: {sandbox.credentials.secret_key}",
+            f"contract:   {sandbox.contract_code}",
+            f"open order IDs ({len(sandbox.order_ids)}): {','.join(sandbox.order_ids)}",
+            "Press Ctrl-C to stop.",
+        )
+    )
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets that say they are TCP, and
+    # without it every keep-alive request waits ~40 ms on Nagle and delayed ACKs.
+    listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
+    except OSError:
+        listener.close()
+        raise
+    return listener
+
+
+def _wait_started(server: uvicorn.Server, thread: threading.Thread) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError("the sandbox server stopped while starting")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the sandbox server did not start within {STARTUP_TIMEOUT} s")
+        time.sleep(0.005)
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host

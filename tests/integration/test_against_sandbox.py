@@ -1,0 +1,159 @@
+"""The wrapper against the sandbox over a real socket: signing, batching, pacing and outcomes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+import htx_sandbox
+from htx_sandbox import Fault, OrderState, Sandbox
+from htx_swap import (
+    AsyncSwapClient,
+    CancelResult,
+    Credentials,
+    HtxApiError,
+    HtxAuthError,
+    OrderFailure,
+    SwapClient,
+)
+
+CONTRACT = "BTC-USDT"
+EXECUTED = "826052268312821001"
+ALREADY_CANCELLED = "826052268312821003"
+UNKNOWN = "826052268312829999"
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    with htx_sandbox.running(rate=50.0) as running:
+        yield running
+
+
+def _keys(sandbox: Sandbox) -> Credentials:
+    return Credentials(sandbox.credentials.access_key, sandbox.credentials.secret_key)
+
+
+def _seed(sandbox: Sandbox, open_orders: int) -> list[str]:
+    opened = list(sandbox.control.seed_orders(CONTRACT, generate=open_orders))
+    sandbox.control.seed_orders(CONTRACT, executed=[EXECUTED], cancelled=[ALREADY_CANCELLED])
+    return opened
+
+
+def _expected(opened: list[str]) -> CancelResult:
+    return CancelResult(
+        cancelled=(*opened, ALREADY_CANCELLED),
+        failed=(
+            OrderFailure(EXECUTED, 1063, "The order has been executed."),
+            OrderFailure(UNKNOWN, 1061, "This order doesn't exist."),
+        ),
+    )
+
+
+def test_sync_client_cancels_every_order_and_reports_each_outcome(sandbox: Sandbox) -> None:
+    opened = _seed(sandbox, 25)
+    with SwapClient(
+        _keys(sandbox), base_url=sandbox.base_url, max_requests_per_second=50
+    ) as client:
+        result = client.cancel_trailing_orders(
+            CONTRACT, [*opened, ALREADY_CANCELLED, EXECUTED, UNKNOWN]
+        )
+    assert result == _expected(opened)
+    assert sandbox.control.cancelled_ids(CONTRACT) >= set(opened)
+    requests = sandbox.control.requests()
+    assert sorted(len(record.order_ids) for record in requests) == [8, 10, 10]
+    assert all(record.authenticated for record in requests)
+
+
+@pytest.mark.anyio
+async def test_async_client_cancels_every_order_and_reports_each_outcome(sandbox: Sandbox) -> None:
+    opened = _seed(sandbox, 25)
+    async with AsyncSwapClient(
+        _keys(sandbox), base_url=sandbox.base_url, max_requests_per_second=50
+    ) as client:
+        result = await client.cancel_trailing_orders(
+            CONTRACT, [*opened, ALREADY_CANCELLED, EXECUTED, UNKNOWN]
+        )
+    assert result == _expected(opened)
+    assert all(sandbox.control.order_state(order_id) == OrderState.CANCELLED for order_id in opened)
+
+
+def test_the_client_stays_under_a_strict_limit_without_a_single_1032() -> None:
+    with htx_sandbox.running(rate=5.0, orders=60) as sandbox:
+        with SwapClient(_keys(sandbox), base_url=sandbox.base_url) as client:
+            result = client.cancel_trailing_orders(CONTRACT, sandbox.order_ids)
+        stats = sandbox.control.stats()
+    assert result == CancelResult(cancelled=sandbox.order_ids)
+    assert stats.rejections == {}
+    assert max(stats.max_window_count.values()) <= 5
+
+
+@pytest.mark.anyio
+async def test_the_async_client_stays_under_a_strict_limit_without_a_single_1032() -> None:
+    with htx_sandbox.running(rate=5.0, orders=60) as sandbox:
+        async with AsyncSwapClient(_keys(sandbox), base_url=sandbox.base_url) as client:
+            result = await client.cancel_trailing_orders(CONTRACT, sandbox.order_ids)
+        stats = sandbox.control.stats()
+    assert result == CancelResult(cancelled=sandbox.order_ids)
+    assert stats.rejections == {}
+    assert max(stats.max_window_count.values()) <= 5
+
+
+def test_a_reply_lost_after_the_cancel_applied_is_retried_into_cancelled(sandbox: Sandbox) -> None:
+    opened = _seed(sandbox, 3)
+    sandbox.control.queue_faults(Fault.DROP_AFTER_APPLY)
+    with SwapClient(
+        _keys(sandbox), base_url=sandbox.base_url, max_requests_per_second=50
+    ) as client:
+        result = client.cancel_trailing_orders(CONTRACT, opened)
+    assert result == CancelResult(cancelled=tuple(opened))
+    # The second attempt found them cancelled already and HTX answered 1071.
+    assert sandbox.control.stats().order_errors.get(1071) == 3
+
+
+def test_a_gateway_502_page_and_a_junk_body_are_retried(sandbox: Sandbox) -> None:
+    opened = _seed(sandbox, 2)
+    sandbox.control.queue_faults(Fault.BAD_GATEWAY)
+    sandbox.control.queue_faults(Fault.JUNK_AFTER_APPLY)
+    with SwapClient(
+        _keys(sandbox), base_url=sandbox.base_url, max_requests_per_second=50
+    ) as client:
+        result = client.cancel_trailing_orders(CONTRACT, opened)
+    assert result == CancelResult(cancelled=tuple(opened))
+    assert len(sandbox.control.requests()) == 3
+    assert sandbox.control.stats().order_errors.get(1071) == 2, "the junk reply had applied"
+
+
+def test_wrong_secret_raises_auth_error_and_sends_nothing_else(sandbox: Sandbox) -> None:
+    opened = _seed(sandbox, 100)
+    wrong = Credentials(sandbox.credentials.access_key, "not-the-secret")
+    with (
+        SwapClient(wrong, base_url=sandbox.base_url) as client,
+        pytest.raises(HtxAuthError) as caught,
+    ):
+        client.cancel_trailing_orders(CONTRACT, opened)
+    assert caught.value.err_code == 403
+    assert caught.value.result == CancelResult(unresolved=tuple(opened))
+    assert sandbox.control.cancelled_ids(CONTRACT) == {ALREADY_CANCELLED}, "none of ours"
+    assert len(sandbox.control.requests()) < 10, "the batch stopped at the first refusal"
+    assert "not-the-secret" not in str(caught.value)
+
+
+def test_a_clock_five_minutes_off_is_corrected_from_the_reply() -> None:
+    import time
+
+    with htx_sandbox.running(orders=3, clock=lambda: time.time() + 600) as sandbox:
+        with SwapClient(_keys(sandbox), base_url=sandbox.base_url) as client:
+            result = client.cancel_trailing_orders(CONTRACT, sandbox.order_ids)
+        codes = [record.err_code for record in sandbox.control.requests()]
+    assert result.all_cancelled
+    assert codes == [12001, None]
+
+
+def test_an_unknown_contract_raises_api_error_1014(sandbox: Sandbox) -> None:
+    with (
+        SwapClient(_keys(sandbox), base_url=sandbox.base_url) as client,
+        pytest.raises(HtxApiError) as caught,
+    ):
+        client.cancel_trailing_orders("DOGE-USDT", ["1"])
+    assert caught.value.err_code == 1014
