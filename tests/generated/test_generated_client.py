@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from htx_swap_client import Client
 from htx_swap_client.api.swap_strategy_order_interface import cancel_trailing_orders
 from htx_swap_client.models import (
