@@ -22,10 +22,14 @@ help:
 	@echo "make bench         benchmarks (writes benchmarks/results.md)"
 	@echo "make publish-spec  bundle the spec and its docs into dist/spec/"
 
-# Python: .venv with the project (editable) and its pinned dev tools; redone when pyproject changes.
-$(VENV)/.installed: pyproject.toml
+# Python: .venv with the project (editable); redone when pyproject changes. The demo needs only
+# the runtime and the sandbox extra, so a first `make demo` doesn't wait for the dev tools.
+$(VENV)/.runtime: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[sandbox]"
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.runtime
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
@@ -36,7 +40,7 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.installed node_modules/.installed
 
-demo: $(VENV)/.installed
+demo: $(VENV)/.runtime
 	$(BIN)/python scripts/demo.py
 
 lint-spec: setup
