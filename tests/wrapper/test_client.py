@@ -469,3 +469,32 @@ async def test_async_client_raises_the_same_errors(htx: respx.MockRouter) -> Non
         with pytest.raises(HtxAuthError) as caught:
             await client.cancel_trailing_orders("BTC-USDT", ["1"])
     assert caught.value.result == CancelResult(unresolved=("1",))
+
+
+def test_a_gateway_http_403_raises_auth_error(htx: respx.MockRouter) -> None:
+    htx.post(ENDPOINT).mock(return_value=httpx.Response(403, text="<html>Forbidden</html>"))
+    with _client() as client, pytest.raises(HtxAuthError) as caught:
+        client.cancel_trailing_orders("BTC-USDT", ["1"])
+    assert caught.value.err_code == 403
+
+
+def test_an_error_in_the_caller_stops_the_workers_from_taking_more_chunks(
+    htx: respx.MockRouter,
+) -> None:
+    """Ctrl-C (or a failing progress callback) must not leave the caller waiting for every chunk."""
+    route = htx.post(ENDPOINT).mock(side_effect=cancel_all)
+
+    calls: list[int] = []
+
+    def interrupt_once(settled: int, total: int) -> None:
+        calls.append(settled)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+
+    ids = [str(i) for i in range(1, 501)]  # 50 chunks at 20/s: 2.5 s if nothing stopped them
+    with (
+        _client(max_requests_per_second=20) as client,
+        pytest.raises(KeyboardInterrupt),
+    ):
+        client.cancel_trailing_orders("BTC-USDT", ids, progress=interrupt_once)
+    assert route.call_count < 50

@@ -16,7 +16,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from types import TracebackType
 from typing import Any, Self
 
@@ -106,11 +106,12 @@ class _Batch:
         self._next_chunk: Iterator[tuple[str, ...]] = iter(self.chunks)
         self._lock = threading.Lock()
         self.error: HtxApiError | HtxTransportError | None = None
+        self._abandoned = False
 
     def take_chunk(self) -> tuple[str, ...] | None:
         """The next chunk to send, or None when all are taken or the batch has stopped."""
         with self._lock:
-            if self.error is not None:
+            if self.stopped:
                 return None
             return next(self._next_chunk, None)
 
@@ -124,7 +125,12 @@ class _Batch:
 
     @property
     def stopped(self) -> bool:
-        return self.error is not None
+        """No new chunk or retry starts: an error stopped the batch, or its caller went away."""
+        return self.error is not None or self._abandoned
+
+    def abandon(self) -> None:
+        """The caller was interrupted (Ctrl-C): finish the attempts in flight, start no more."""
+        self._abandoned = True
 
     def stop(self, error: HtxApiError | HtxTransportError) -> None:
         """Stop sending; the first error is the one raised."""
@@ -157,6 +163,11 @@ class _ChunkCancellation:
         self._retries = 0
         self._clock_corrected = False
 
+    @property
+    def stopped(self) -> bool:
+        """The batch stopped while this attempt waited for its turn: don't send it."""
+        return self._batch.stopped
+
     def after_response(self, response: Response[Any], latency: float) -> float | None:
         """Seconds to wait before the next attempt, or None when the chunk is settled."""
         reply = response.parsed
@@ -170,9 +181,8 @@ class _ChunkCancellation:
         if is_retryable_status(status):
             return self._retry_or_give_up(f"HTTP {status}", latency, headers=response.headers)
         self._log(latency, f"HTTP {status}")
-        self._batch.stop(
-            HtxApiError(status, f"unexpected HTTP {status} from {self._owner.base_url}")
-        )
+        message = f"unexpected HTTP {status} from {self._owner.base_url}"
+        self._batch.stop(HtxApiError.for_code(status, message))
         return None
 
     def after_exception(self, error: Exception, latency: float) -> float | None:
@@ -376,8 +386,15 @@ class SwapClient(_BaseSwapClient):
             self._work(batch)
         else:
             with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="htx-swap") as pool:
-                for future in [pool.submit(self._work, batch) for _ in range(workers)]:
-                    future.result()
+                futures = [pool.submit(self._work, batch) for _ in range(workers)]
+                try:
+                    wait(futures, return_when=FIRST_EXCEPTION)
+                    for future in futures:
+                        future.result()
+                except BaseException:
+                    # Ctrl-C, or a bug in a worker: don't make the caller wait for every chunk.
+                    batch.abandon()
+                    raise
         return batch.finish()
 
     def _work(self, batch: _Batch) -> None:
@@ -391,6 +408,8 @@ class SwapClient(_BaseSwapClient):
             if delay:
                 _sleep(delay)
             self._limiter.wait_sync(sleep=_sleep)
+            if job.stopped:
+                return
             started = time.perf_counter()
             try:
                 response = cancel_trailing_orders.sync_detailed(
@@ -466,6 +485,8 @@ class AsyncSwapClient(_BaseSwapClient):
             if delay:
                 await _async_sleep(delay)
             await self._limiter.wait_async(sleep=_async_sleep)
+            if job.stopped:
+                return
             started = time.perf_counter()
             try:
                 response = await cancel_trailing_orders.asyncio_detailed(
