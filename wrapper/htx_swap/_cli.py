@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -227,8 +228,6 @@ def _cancel(args: argparse.Namespace, stdin: IO[str], out: IO[str], err: IO[str]
 
 def _log_attempts(stream: IO[str]) -> None:
     """One stderr line per attempt, timed from the start: batching and pacing made visible."""
-    import logging
-
     handler = logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter("%(relativeCreated)7.0f ms  %(message)s"))
     logger = logging.getLogger("htx_swap")

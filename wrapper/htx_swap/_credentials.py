@@ -50,6 +50,7 @@ class Credentials:
         missing = [name for name in (ACCESS_KEY_ENV, SECRET_KEY_ENV) if not env.get(name)]
         if missing:
             names = " and ".join(missing)
+            subject = "environment variable" if len(missing) == 1 else "environment variables"
             verb = "is" if len(missing) == 1 else "are"
-            raise InvalidRequestError(f"environment variable {names} {verb} not set or empty")
+            raise InvalidRequestError(f"{subject} {names} {verb} not set or empty")
         return cls(access_key=env[ACCESS_KEY_ENV], secret_key=env[SECRET_KEY_ENV])
