@@ -157,3 +157,29 @@ def test_an_unknown_contract_raises_api_error_1014(sandbox: Sandbox) -> None:
     ):
         client.cancel_trailing_orders("DOGE-USDT", ["1"])
     assert caught.value.err_code == 1014
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("client_class", [SwapClient, AsyncSwapClient])
+async def test_each_slot_is_marked_again_when_its_request_bytes_leave(
+    sandbox: Sandbox, client_class: type[SwapClient] | type[AsyncSwapClient]
+) -> None:
+    """Pacing counts from the send (httpcore's trace), not only from the slot's opening."""
+    opened = _seed(sandbox, 30)
+    client = client_class(_keys(sandbox), base_url=sandbox.base_url, max_requests_per_second=50)
+    marks: list[object] = []
+    mark_started = client._limiter.mark_started
+
+    def spy(slot: object) -> None:
+        marks.append(slot)
+        mark_started(slot)  # type: ignore[arg-type]
+
+    client._limiter.mark_started = spy  # type: ignore[method-assign]
+    if isinstance(client, AsyncSwapClient):
+        async with client:
+            await client.cancel_trailing_orders(CONTRACT, opened)
+    else:
+        with client:
+            client.cancel_trailing_orders(CONTRACT, opened)
+    assert len(marks) == 2 * 3, "each of the 3 chunks: once on waking, once as its bytes left"
+    assert len(set(map(id, marks))) == 3

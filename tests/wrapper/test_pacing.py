@@ -72,38 +72,38 @@ def test_bad_margin_is_rejected(margin: object) -> None:
 def test_first_n_reservations_start_at_once() -> None:
     clock = VirtualClock()
     limiter = SlidingWindowLimiter(5, margin=0.25, clock=clock)
-    assert [limiter.reserve() for _ in range(5)] == [0.0] * 5
+    assert [limiter.book().start for _ in range(5)] == [0.0] * 5
 
 
 def test_reservations_run_at_n_per_window_when_saturated() -> None:
     clock = VirtualClock()
     limiter = SlidingWindowLimiter(5, margin=0.25, clock=clock)
-    starts = [limiter.reserve() for _ in range(15)]
+    starts = [limiter.book().start for _ in range(15)]
     assert starts == [0.0] * 5 + [1.25] * 5 + [2.5] * 5
 
 
 def test_slow_rate_spaces_single_requests() -> None:
     clock = VirtualClock()
     limiter = SlidingWindowLimiter(0.5, margin=0.25, clock=clock)
-    assert [limiter.reserve() for _ in range(3)] == [0.0, 2.25, 4.5]
+    assert [limiter.book().start for _ in range(3)] == [0.0, 2.25, 4.5]
 
 
 def test_a_quiet_period_frees_the_window() -> None:
     clock = VirtualClock()
     limiter = SlidingWindowLimiter(2, margin=0.0, clock=clock)
-    limiter.reserve()
-    limiter.reserve()
+    limiter.book().start
+    limiter.book().start
     clock.now = 10.0
-    assert limiter.reserve() == 10.0
+    assert limiter.book().start == 10.0
 
 
 def test_a_clock_stepping_back_never_books_before_the_last_start() -> None:
     clock = VirtualClock()
     limiter = SlidingWindowLimiter(5, clock=clock)
     clock.now = 3.0
-    limiter.reserve()
+    limiter.book().start
     clock.now = 1.0
-    assert limiter.reserve() == 3.0
+    assert limiter.book().start == 3.0
 
 
 def test_wait_sync_sleeps_until_the_reserved_start() -> None:
@@ -146,8 +146,9 @@ async def test_wait_async_awaits_the_injected_sleep() -> None:
 @pytest.mark.anyio
 async def test_wait_async_defaults_to_asyncio_sleep() -> None:
     """The default sleep is asyncio's; the virtual clock makes the delay a millisecond."""
-    readings = iter([0.0, 0.0, 0.0, 0.999])
-    limiter = SlidingWindowLimiter(1, margin=0.0, clock=lambda: next(readings))
+    # book, check, mark the first slot at 0; book the second (due at 1.0), check it at 0.999.
+    readings = iter([0.0, 0.0, 0.0, 0.0, 0.999])
+    limiter = SlidingWindowLimiter(1, margin=0.0, clock=lambda: next(readings, 1.0))
     await limiter.wait_async()
     await limiter.wait_async()  # booked at 1.0, read at 0.999: a real 1 ms sleep
 
@@ -165,7 +166,7 @@ def test_no_window_ever_holds_more_than_capacity(
     starts = []
     for gap in gaps:
         clock.now += gap
-        starts.append(limiter.reserve())
+        starts.append(limiter.book().start)
     _assert_no_window_over_capacity(starts, limiter.capacity, limiter.window)
 
 
@@ -175,7 +176,7 @@ def test_reservations_never_start_before_they_are_asked(gaps: list[float]) -> No
     limiter = SlidingWindowLimiter(3, clock=clock)
     for gap in gaps:
         clock.now += gap
-        assert limiter.reserve() >= clock.now
+        assert limiter.book().start >= clock.now
 
 
 @given(gaps=st.lists(st.floats(0.0, 3.0), min_size=1, max_size=80))
@@ -185,7 +186,7 @@ def test_reservations_are_in_order(gaps: list[float]) -> None:
     starts = []
     for gap in gaps:
         clock.now += gap
-        starts.append(limiter.reserve())
+        starts.append(limiter.book().start)
     assert starts == sorted(starts)
 
 
@@ -275,3 +276,37 @@ async def test_hundred_tasks_saturate_the_limit() -> None:
 
 def test_repr_names_the_rate() -> None:
     assert repr(SlidingWindowLimiter(5)) == "SlidingWindowLimiter(max_per_second=5.0, margin=0.03)"
+
+
+def test_a_slot_keeps_a_window_from_when_its_predecessor_actually_went() -> None:
+    """HTX counts arrivals: a request that left late pushes the one N places after it."""
+    clock = VirtualClock()
+    limiter = SlidingWindowLimiter(2, margin=0.0, clock=clock)
+    first, second = limiter.book(), limiter.book()
+    limiter.mark_started(first)
+    third, fourth = limiter.book(), limiter.book()  # booked for 1.0 while second is pending
+    clock.now = 0.3
+    limiter.mark_started(second)  # second's connection took 300 ms to open
+    clock.now = 1.0
+    assert limiter.delay(third) == 0.0
+    assert limiter.delay(fourth) == pytest.approx(0.3)
+
+
+def test_later_bookings_follow_actual_starts() -> None:
+    clock = VirtualClock()
+    limiter = SlidingWindowLimiter(1, margin=0.0, clock=clock)
+    first = limiter.book()
+    clock.now = 0.5
+    limiter.mark_started(first)
+    assert limiter.book().start == 1.5
+
+
+def test_a_waited_slot_forgets_its_predecessor() -> None:
+    """Slots must not chain back through every request a long batch ever sent."""
+    clock = VirtualClock()
+    limiter = SlidingWindowLimiter(1, margin=0.0, clock=clock)
+    limiter.wait_sync(sleep=clock.sleep)
+    slot = limiter.wait_sync(sleep=clock.sleep)
+    assert slot.previous is None
+    assert slot.start == 1.0
+

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from contextvars import ContextVar
 from types import TracebackType
 from typing import Any, Self
 
@@ -41,7 +42,7 @@ from ._errors import (
     HtxTransportError,
     InvalidRequestError,
 )
-from ._pacing import SlidingWindowLimiter
+from ._pacing import SlidingWindowLimiter, Slot
 from ._results import CancelResult, OrderFailure, _ResultBuilder
 from ._retry import DEFAULT_MAX_RETRIES, is_retryable_status, retry_delay
 from ._validation import chunk_order_ids, normalize_order_ids, validate_contract_code
@@ -90,6 +91,36 @@ async def _async_sleep(seconds: float) -> None:
     import asyncio
 
     await asyncio.sleep(seconds)
+
+
+# The limiter slot of the attempt this thread or task is sending, for the send-time trace.
+_sending: ContextVar[tuple[SlidingWindowLimiter, Slot] | None] = ContextVar(
+    "htx_swap_sending", default=None
+)
+
+
+def _on_trace(name: str, info: Mapping[str, Any]) -> None:
+    """httpcore's trace: the request's first bytes leave now, so its slot starts now.
+
+    A connection may open, or a thread wake, well after the slot opened; HTX counts arrivals.
+    """
+    if name.endswith(".send_request_headers.started"):
+        sending = _sending.get()
+        if sending is not None:
+            limiter, slot = sending
+            limiter.mark_started(slot)
+
+
+async def _on_trace_async(name: str, info: Mapping[str, Any]) -> None:
+    _on_trace(name, info)
+
+
+def _trace_sends(request: httpx.Request) -> None:
+    request.extensions["trace"] = _on_trace
+
+
+async def _trace_sends_async(request: httpx.Request) -> None:
+    request.extensions["trace"] = _on_trace_async
 
 
 class _Batch:
@@ -317,8 +348,11 @@ class _BaseSwapClient:
             base_url=self.base_url,
             timeout=httpx.Timeout(timeout),
             raise_on_unexpected_status=False,
-            httpx_args={"auth": self.auth},
+            httpx_args={"auth": self.auth, "event_hooks": {"request": [self._trace_sends]}},
         )
+
+    # Set by each client class: puts the send-time trace on every request (sync or async).
+    _trace_sends: Callable[[httpx.Request], Any]
 
     def _plan(self, contract_code: object, order_ids: object, progress: Progress | None) -> _Batch:
         """Check the input before any byte is sent, and split it into chunks of at most 10."""
@@ -344,6 +378,8 @@ class SwapClient(_BaseSwapClient):
 
     ``.generated`` is the generated client with signing in place, for any other endpoint.
     """
+
+    _trace_sends = staticmethod(_trace_sends)
 
     def __init__(
         self,
@@ -407,9 +443,10 @@ class SwapClient(_BaseSwapClient):
         while delay is not None:
             if delay:
                 _sleep(delay)
-            self._limiter.wait_sync(sleep=_sleep)
+            slot = self._limiter.wait_sync(sleep=_sleep)
             if job.stopped:
                 return
+            sending = _sending.set((self._limiter, slot))
             started = time.perf_counter()
             try:
                 response = cancel_trailing_orders.sync_detailed(
@@ -419,6 +456,8 @@ class SwapClient(_BaseSwapClient):
                 delay = job.after_exception(error, time.perf_counter() - started)
             else:
                 delay = job.after_response(response, time.perf_counter() - started)
+            finally:
+                _sending.reset(sending)
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -438,6 +477,8 @@ class SwapClient(_BaseSwapClient):
 
 class AsyncSwapClient(_BaseSwapClient):
     """The asyncio twin of SwapClient: same arguments, ``await`` the cancel, ``async with`` it."""
+
+    _trace_sends = staticmethod(_trace_sends_async)
 
     def __init__(
         self,
@@ -484,9 +525,10 @@ class AsyncSwapClient(_BaseSwapClient):
         while delay is not None:
             if delay:
                 await _async_sleep(delay)
-            await self._limiter.wait_async(sleep=_async_sleep)
+            slot = await self._limiter.wait_async(sleep=_async_sleep)
             if job.stopped:
                 return
+            sending = _sending.set((self._limiter, slot))
             started = time.perf_counter()
             try:
                 response = await cancel_trailing_orders.asyncio_detailed(
@@ -496,6 +538,8 @@ class AsyncSwapClient(_BaseSwapClient):
                 delay = job.after_exception(error, time.perf_counter() - started)
             else:
                 delay = job.after_response(response, time.perf_counter() - started)
+            finally:
+                _sending.reset(sending)
 
     async def close(self) -> None:
         """Close the connection pool."""

@@ -14,22 +14,38 @@ from collections.abc import Awaitable, Callable
 
 from ._errors import InvalidRequestError
 
-__all__ = ["DEFAULT_MARGIN", "SlidingWindowLimiter"]
+__all__ = ["DEFAULT_MARGIN", "SlidingWindowLimiter", "Slot"]
 
 # Added to the window to absorb clock skew and network jitter between here and HTX.
 DEFAULT_MARGIN = 0.03
 
 
+class Slot:
+    """One booked start: the time it may go, then the time its request actually went.
+
+    ``previous`` is the slot ``N`` places earlier, whose start (booked, later actual) this
+    one must be a window behind; it is dropped once this slot has waited, so slots never
+    chain back through the whole history.
+    """
+
+    __slots__ = ("previous", "start")
+
+    def __init__(self, start: float, previous: Slot | None) -> None:
+        self.start = start
+        self.previous = previous
+
+
 class SlidingWindowLimiter:
-    """A thread-safe reservation limiter shared by every call, thread and task of a client.
+    """A thread-safe limiter shared by every call, thread and task of a client.
 
     With ``R = max_per_second``: capacity ``N = floor(R)`` starts per window of
     ``W = 1 + margin`` seconds when ``R >= 1``, else ``N = 1`` per ``W = 1/R + margin``.
-    ``reserve()`` books the earliest start time ``t`` such that the last ``N`` bookings
-    including ``t`` span at least ``W``: no half-open window of length ``W`` ever holds
-    more than ``N`` starts. Bookings are made in order under a lock, so callers are served
-    first come, first served; a caller that books and then gives up (say, a cancelled
-    task) leaves its slot unused, which errs on the safe side.
+    ``book()`` gives each caller a slot no earlier than ``W`` after the slot ``N`` places
+    before it, first come, first served. A request rarely leaves exactly when its slot
+    opens (a thread wakes late, a connection opens first), and HTX counts arrivals, so the
+    client reports when each request actually went (``mark_started``), and a waiting slot
+    keeps its distance from that time rather than from the booking. A caller that books and
+    then gives up (say, a cancelled task) leaves its slot unused, which errs on the safe side.
 
     ``clock`` returns monotonic seconds (default ``time.monotonic``); it is injected so
     tests can run on virtual time.
@@ -53,7 +69,7 @@ class SlidingWindowLimiter:
             self._capacity = 1
             self._window = 1.0 / max_per_second + margin
         self._clock = clock
-        self._starts: deque[float] = deque(maxlen=self._capacity)
+        self._slots: deque[Slot] = deque(maxlen=self._capacity)
         self._lock = threading.Lock()
 
     @property
@@ -66,36 +82,56 @@ class SlidingWindowLimiter:
         """W: the window's length in seconds, margin included."""
         return self._window
 
-    def reserve(self) -> float:
-        """Book the earliest allowed start time (on ``clock``) and return it."""
+    def book(self) -> Slot:
+        """Book the earliest slot the window allows now; its ``start`` is when it may go."""
         with self._lock:
             start = self._clock()
-            starts = self._starts
-            if starts:
+            slots = self._slots
+            previous = None
+            if slots:
                 # Never before the last booking, even if the clock steps back: keeps the
-                # deque sorted, so its oldest entry is the N-th most recent start.
-                start = max(start, starts[-1])
-                if len(starts) == self._capacity:
-                    start = max(start, starts[0] + self._window)
-            starts.append(start)  # maxlen drops the oldest
-            return start
+                # deque in order, so its oldest entry is the N-th most recent slot.
+                start = max(start, slots[-1].start)
+                if len(slots) == self._capacity:
+                    previous = slots[0]
+                    start = max(start, previous.start + self._window)
+            slot = Slot(start, previous)
+            slots.append(slot)  # maxlen drops the oldest
+            return slot
 
-    def wait_sync(self, sleep: Callable[[float], object] = time.sleep) -> None:
-        """Book a start time and block the calling thread until it comes."""
-        delay = self.reserve() - self._clock()
-        if delay > 0:
+    def delay(self, slot: Slot) -> float:
+        """Seconds until ``slot`` may go: after its booking, a window after its predecessor."""
+        with self._lock:
+            due = slot.start
+            if slot.previous is not None:
+                due = max(due, slot.previous.start + self._window)
+            return due - self._clock()
+
+    def mark_started(self, slot: Slot) -> None:
+        """The slot's request went out now: later slots keep their distance from this time."""
+        with self._lock:
+            slot.start = max(slot.start, self._clock())
+            slot.previous = None
+
+    def wait_sync(self, sleep: Callable[[float], object] = time.sleep) -> Slot:
+        """Book a slot and block the calling thread until it may go."""
+        slot = self.book()
+        while (delay := self.delay(slot)) > 0:
             sleep(delay)
+        self.mark_started(slot)
+        return slot
 
-    async def wait_async(self, sleep: Callable[[float], Awaitable[object]] | None = None) -> None:
-        """Book a start time and suspend the calling task until it comes (asyncio's sleep)."""
-        delay = self.reserve() - self._clock()
-        if delay <= 0:
-            return
-        if sleep is None:
-            import asyncio  # imported here: `import htx_swap` stays cheap for sync users
+    async def wait_async(self, sleep: Callable[[float], Awaitable[object]] | None = None) -> Slot:
+        """Book a slot and suspend the calling task until it may go (asyncio's sleep)."""
+        slot = self.book()
+        while (delay := self.delay(slot)) > 0:
+            if sleep is None:
+                import asyncio  # imported here: `import htx_swap` stays cheap for sync users
 
-            sleep = asyncio.sleep
-        await sleep(delay)
+                sleep = asyncio.sleep
+            await sleep(delay)
+        self.mark_started(slot)
+        return slot
 
     def __repr__(self) -> str:
         return (
