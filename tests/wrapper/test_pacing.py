@@ -309,4 +309,3 @@ def test_a_waited_slot_forgets_its_predecessor() -> None:
     slot = limiter.wait_sync(sleep=clock.sleep)
     assert slot.previous is None
     assert slot.start == 1.0
-
