@@ -70,6 +70,9 @@ pytest: setup
 
 test: lint-spec check-generated lint typecheck pytest
 
+bench: $(VENV)/.installed
+	scripts/bench
+
 publish-spec: setup
 	scripts/publish-spec
 

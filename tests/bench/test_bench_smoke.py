@@ -1,0 +1,106 @@
+"""`scripts/bench --smoke`: every section still runs and every contender authenticates.
+
+The figures themselves are never asserted: timing is not a pass/fail test.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT / "scripts" / "bench"
+COLUMNS = 7
+
+# Contenders each section must report, by the start of their label.
+EXPECTED = {
+    "1. Per-request overhead": [
+        "raw httpx.Client",
+        "raw httpx.AsyncClient",
+        "SwapClient",
+        "AsyncSwapClient",
+        "ccxt 4.5.90 htx, request()",
+        "ccxt 4.5.90 htx async_support",
+    ],
+    "2. Bulk cancel": ["SwapClient", "AsyncSwapClient", "naive loop"],
+    "3. Cold start": [
+        "python -c pass",
+        "import httpx, attrs",
+        "import htx_swap",
+        "import ccxt",
+        "import httpx, attrs, no httpx[cli]",
+        "import htx_swap, no httpx[cli]",
+    ],
+    "4. Regeneration": ["scripts/regenerate"],
+    "5. Scale": ["100 IDs", "1,000 IDs"],
+}
+# Sections whose contenders send requests to the sandbox.
+SIGNED = ("1. Per-request overhead", "2. Bulk cancel", "5. Scale")
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], str]:
+    out = tmp_path_factory.mktemp("bench") / "results.md"
+    completed = subprocess.run(
+        [str(BENCH), "--smoke", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    written = out.read_text(encoding="utf-8") if out.exists() else ""
+    return completed, written
+
+
+def rows(text: str) -> list[list[str]]:
+    """The table's body rows, split into cells."""
+    lines = [line for line in text.splitlines() if line.startswith("| ")]
+    return [[cell.strip() for cell in line.strip("|").split(" | ")] for line in lines[1:]]
+
+
+def test_exits_zero(smoke: tuple[subprocess.CompletedProcess[str], str]) -> None:
+    completed, _ = smoke
+    assert completed.returncode == 0, completed.stderr[-3000:]
+
+
+def test_writes_the_table_with_the_machine(
+    smoke: tuple[subprocess.CompletedProcess[str], str],
+) -> None:
+    completed, written = smoke
+    assert written.startswith("# htx-swap benchmarks")
+    assert re.search(r"on \d{4}-\d{2}-\d{2} .*Python 3\.\d+", written)
+    assert "Invalid run" not in written
+    assert rows(written) == rows(completed.stdout)
+
+
+def test_every_section_reports_every_contender(
+    smoke: tuple[subprocess.CompletedProcess[str], str],
+) -> None:
+    _, written = smoke
+    table = rows(written)
+    assert all(len(row) == COLUMNS for row in table), table
+    for section, contenders in EXPECTED.items():
+        labels = [row[1] for row in table if row[0].startswith(section)]
+        assert len(labels) == len(contenders), (section, labels)
+        for label, expected in zip(labels, contenders, strict=True):
+            assert label.startswith(expected), (section, labels)
+
+
+def test_every_contender_authenticated(
+    smoke: tuple[subprocess.CompletedProcess[str], str],
+) -> None:
+    _, written = smoke
+    for row in rows(written):
+        if not row[0].startswith(SIGNED):
+            continue
+        refused = re.fullmatch(r"(\d+) of (\d+)", row[6])
+        assert refused is not None, row
+        assert int(refused[1]) == 0, row  # no 403 from the sandbox
+        assert int(refused[2]) > 0, row  # and requests were really sent
+        answered = re.search(r"(\d+)/(\d+) ok", row[2])
+        if answered is not None:  # per-request overhead: replies were `status: ok`
+            # (the bench itself exits 1 when more than a stray transport error got in the way)
+            assert int(answered[1]) >= int(answered[2]) - 1, row
