@@ -322,10 +322,10 @@ class _BaseSwapClient:
         self,
         credentials: Credentials,
         *,
-        base_url: str,
-        timeout: float,
-        max_retries: int,
-        max_requests_per_second: float,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_requests_per_second: float = DEFAULT_MAX_REQUESTS_PER_SECOND,
     ) -> None:
         if not isinstance(credentials, Credentials):
             raise InvalidRequestError(
@@ -351,9 +351,13 @@ class _BaseSwapClient:
             raise_on_unexpected_status=False,
             httpx_args={"auth": self.auth, "event_hooks": {"request": [self._trace_sends]}},
         )
+        # Built now, not lazily, so worker threads never race to create it.
+        self._open_http(self.generated)
 
-    # Set by each client class: puts the send-time trace on every request (sync or async).
+    # Set by each client class: the hook that puts the send-time trace on every request, and
+    # the generated client's getter for the httpx client (sync or async) it sends with.
     _trace_sends: Callable[[httpx.Request], Any]
+    _open_http: Callable[[Client], object]
 
     def _plan(self, contract_code: object, order_ids: object, progress: Progress | None) -> _Batch:
         """Check the input before any byte is sent, and split it into chunks of at most 10."""
@@ -381,25 +385,7 @@ class SwapClient(_BaseSwapClient):
     """
 
     _trace_sends = staticmethod(_trace_sends)
-
-    def __init__(
-        self,
-        credentials: Credentials,
-        *,
-        base_url: str = DEFAULT_BASE_URL,
-        timeout: float = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        max_requests_per_second: float = DEFAULT_MAX_REQUESTS_PER_SECOND,
-    ) -> None:
-        super().__init__(
-            credentials,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_requests_per_second=max_requests_per_second,
-        )
-        # Built now, not lazily, so worker threads never race to create it.
-        self._http = self.generated.get_httpx_client()
+    _open_http = staticmethod(Client.get_httpx_client)
 
     def cancel_trailing_orders(
         self,
@@ -462,7 +448,7 @@ class SwapClient(_BaseSwapClient):
 
     def close(self) -> None:
         """Close the connection pool."""
-        self._http.close()
+        self.generated.get_httpx_client().close()
 
     def __enter__(self) -> Self:
         return self
@@ -480,24 +466,7 @@ class AsyncSwapClient(_BaseSwapClient):
     """The asyncio twin of SwapClient: same arguments, ``await`` the cancel, ``async with`` it."""
 
     _trace_sends = staticmethod(_trace_sends_async)
-
-    def __init__(
-        self,
-        credentials: Credentials,
-        *,
-        base_url: str = DEFAULT_BASE_URL,
-        timeout: float = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        max_requests_per_second: float = DEFAULT_MAX_REQUESTS_PER_SECOND,
-    ) -> None:
-        super().__init__(
-            credentials,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_requests_per_second=max_requests_per_second,
-        )
-        self._http = self.generated.get_async_httpx_client()
+    _open_http = staticmethod(Client.get_async_httpx_client)
 
     async def cancel_trailing_orders(
         self,
@@ -544,7 +513,7 @@ class AsyncSwapClient(_BaseSwapClient):
 
     async def close(self) -> None:
         """Close the connection pool."""
-        await self._http.aclose()
+        await self.generated.get_async_httpx_client().aclose()
 
     async def __aenter__(self) -> Self:
         return self
