@@ -67,6 +67,10 @@ pytest: setup
 	$(BIN)/python -m coverage erase
 	$(BIN)/python -m coverage run -m pytest
 	$(BIN)/python -m coverage report
+	@for package in wrapper sandbox; do \
+	  $(BIN)/python -m coverage report --include="$$package/*" --format=total --fail-under=95 \
+	    | sed -E "s|^([0-9.]+)$$|line coverage of $$package/: \1% (at least 95% required)|"; \
+	done
 
 test: lint-spec check-generated lint typecheck pytest
 

@@ -164,12 +164,21 @@ class Exchange:
         seed: int = 0,
         contract_code: str = DEFAULT_CONTRACT_CODE,
         orders: int = 0,
+        public_host: str | None = None,
     ) -> None:
-        """Build an exchange knowing `contract_code`, with `orders` open orders seeded in it."""
+        """Build an exchange knowing `contract_code`, with `orders` open orders seeded in it.
+
+        `public_host` is the host clients address, when a proxy stands between them and the
+        sandbox and forwards with the sandbox's own `Host`: signatures are verified against it.
+        None (the default) verifies against each request's own `Host` header, as HTX does.
+        """
         if orders < 0:
             raise ValueError(f"orders must not be negative, got {orders}")
+        if public_host is not None and (not public_host or public_host != public_host.strip()):
+            raise ValueError(f"public_host must be a host[:port], got {public_host!r}")
         self._lock = threading.Lock()
         self._clock = clock
+        self.public_host = public_host
         self._secrets = {credentials.access_key: credentials.secret_key}
         self._initial = (rate, interval, faults, latency, seed, contract_code, orders)
         self._reset()
@@ -177,10 +186,14 @@ class Exchange:
     # --- the HTX side, called by the app -------------------------------------------------------
 
     def admit(self, method: str, host: str, path: str, query_string: bytes) -> Admission:
-        """Authenticate a request, then count it against its key's window and draw its fault."""
+        """Authenticate a request, then count it against its key's window and draw its fault.
+
+        `host` is the request's `Host` header; a `public_host`, if set, is verified instead.
+        """
         with self._lock:
             now = self._clock()
-            auth = verify(method, host, path, query_string, self._secrets, now)
+            signed_host = host if self.public_host is None else self.public_host
+            auth = verify(method, signed_host, path, query_string, self._secrets, now)
             admission = Admission(
                 time=now, method=method, path=path, auth=auth, headers={}, latency=self._latency
             )

@@ -52,12 +52,15 @@ def running(
     host: str = "127.0.0.1",
     port: int = 0,
     log_level: str = "warning",
+    public_host: str | None = None,
 ) -> Iterator[Sandbox]:
     """Serve a sandbox on `host:port` (0: a free port) in a background thread while the block runs.
 
     `rate` requests per access key in any `interval` seconds (None: unlimited); `orders` open
     orders with random IDs are seeded in `contract_code`; `clock` (epoch seconds) defaults to
-    the wall clock and may run off it to exercise the timestamp window.
+    the wall clock and may run off it to exercise the timestamp window. `public_host` (for
+    example `127.0.0.1:4010`) is the host clients sign for when they reach the sandbox through a
+    proxy that forwards with the sandbox's own `Host`; by default each request's `Host` is used.
     """
     # Both imports are heavy and live in the optional `sandbox` extra: pay for them only here.
     import uvicorn
@@ -74,6 +77,7 @@ def running(
         seed=seed,
         contract_code=contract_code,
         orders=orders,
+        public_host=public_host,
     )
     listener = _listen(host, port)
     bound_port = listener.getsockname()[1]

@@ -91,8 +91,8 @@ def test_slow_rate_spaces_single_requests() -> None:
 def test_a_quiet_period_frees_the_window() -> None:
     clock = VirtualClock()
     limiter = SlidingWindowLimiter(2, margin=0.0, clock=clock)
-    limiter.book().start
-    limiter.book().start
+    limiter.book()
+    limiter.book()
     clock.now = 10.0
     assert limiter.book().start == 10.0
 
@@ -101,7 +101,7 @@ def test_a_clock_stepping_back_never_books_before_the_last_start() -> None:
     clock = VirtualClock()
     limiter = SlidingWindowLimiter(5, clock=clock)
     clock.now = 3.0
-    limiter.book().start
+    limiter.book()
     clock.now = 1.0
     assert limiter.book().start == 3.0
 

@@ -1,0 +1,208 @@
+"""`htx_swap._cli.main` in process: the paths the subprocess tests in tests/cli can't reach or
+measure (coverage doesn't follow subprocesses): reading IDs, the embedded sandbox, the progress
+bar, every exit path, and the `sandbox` command's announcement."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import htx_sandbox
+from htx_sandbox import Sandbox
+from htx_swap import HtxTransportError, SwapClient
+from htx_swap import _cli as cli
+
+CONTRACT = "BTC-USDT"
+EXECUTED = "826052268312821001"
+UNKNOWN = "826052268312829999"
+
+
+class _Terminal(io.StringIO):
+    """stderr as a terminal: the progress bar draws only on one."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture(autouse=True)
+def _quiet_logger() -> Iterator[None]:
+    """-v adds a handler to the htx_swap logger; take it off after each test."""
+    logger = logging.getLogger("htx_swap")
+    handlers, level = list(logger.handlers), logger.level
+    yield
+    logger.handlers[:] = handlers
+    logger.setLevel(level)
+
+
+@pytest.fixture
+def sandbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
+    with htx_sandbox.running(rate=100.0) as running:
+        monkeypatch.setenv("HTX_ACCESS_KEY", running.credentials.access_key)
+        monkeypatch.setenv("HTX_SECRET_KEY", running.credentials.secret_key)
+        yield running
+
+
+def run(*argv: str, stdin: str = "", stderr: io.StringIO | None = None) -> tuple[int, str, str]:
+    out, err = io.StringIO(), stderr if stderr is not None else io.StringIO()
+    status = cli.main(list(argv), stdin=io.StringIO(stdin), stdout=out, stderr=err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def cancel(sandbox: Sandbox, *argv: str, **options: Any) -> tuple[int, str, str]:
+    return run(
+        "trailing", "cancel", "--contract-code", CONTRACT, "--base-url", sandbox.base_url,
+        "--rate", "100", *argv, **options,
+    )  # fmt: skip
+
+
+def test_ids_from_stdin_and_a_file_with_commas_and_newlines(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    opened = sandbox.control.seed_orders(CONTRACT, generate=6)
+    listed = tmp_path / "ids.txt"
+    listed.write_text(f"{opened[2]},{opened[3]}\n{opened[4]}\n", encoding="utf-8")
+    status, out, _ = cancel(sandbox, opened[0], "--from-file", "-", stdin=f"{opened[1]}\n")
+    assert status == 0
+    assert [line.split()[0] for line in out.splitlines()[1:-1]] == list(opened[:2])
+    status, out, _ = cancel(sandbox, "--from-file", str(listed), opened[5], "--json")
+    assert status == 0
+    assert json.loads(out)["cancelled"] == [opened[5], *opened[2:5]]
+
+
+def test_no_ids_at_all_is_a_usage_error(sandbox: Sandbox) -> None:
+    assert cancel(sandbox, "--from-file", "-", stdin=" \n") == (
+        2,
+        "",
+        "htx-swap: error: no order IDs given: pass IDs as arguments or with --from-file\n",
+    )
+
+
+def test_a_missing_file_is_a_usage_error_naming_it(sandbox: Sandbox, tmp_path: Path) -> None:
+    missing = tmp_path / "nope.txt"
+    status, out, err = cancel(sandbox, "--from-file", str(missing))
+    assert (status, out) == (2, "")
+    assert err == f"htx-swap: error: No such file or directory: {missing}\n"
+
+
+def test_an_unknown_option_exits_2_with_one_line() -> None:
+    with pytest.raises(SystemExit) as caught:
+        run("trailing", "cancel", "--contract-code", CONTRACT, "--bogus")
+    assert caught.value.code == 2
+
+
+def test_failed_and_unresolved_orders_are_tabled_and_exit_1(sandbox: Sandbox) -> None:
+    opened = sandbox.control.seed_orders(CONTRACT, generate=1)
+    sandbox.control.seed_orders(CONTRACT, executed=[EXECUTED])
+    sandbox.control.queue_faults(htx_sandbox.Fault.BAD_GATEWAY, 4)  # one chunk, every attempt
+    status, out, _ = cancel(sandbox, *opened, EXECUTED, UNKNOWN)
+    assert status == 1
+    rows = [line.split(None, 2) for line in out.splitlines()[1:-1]]
+    assert [row[:2] for row in rows] == [[opened[0], "unresolved"], [EXECUTED, "unresolved"],
+                                         [UNKNOWN, "unresolved"]]  # fmt: skip
+    status, out, _ = cancel(sandbox, EXECUTED, UNKNOWN)
+    assert status == 1
+    assert out.splitlines()[1].split()[:3] == [EXECUTED, "failed", "1063"]
+    assert out.splitlines()[2].split()[:3] == [UNKNOWN, "failed", "1061"]
+    assert out.splitlines()[-1] == "2 orders: 0 cancelled, 2 failed, 0 unresolved"
+
+
+def test_a_progress_bar_on_a_terminal_for_more_than_one_chunk(sandbox: Sandbox) -> None:
+    opened = sandbox.control.seed_orders(CONTRACT, generate=25)
+    terminal = _Terminal()
+    status, _, err = cancel(sandbox, *opened, stderr=terminal)
+    assert status == 0
+    assert err.endswith("] 25/25 orders\n")
+    assert "\r[" in err
+
+
+def test_an_unknown_contract_exits_2_and_still_tables_every_order(sandbox: Sandbox) -> None:
+    status, out, err = run(
+        "trailing", "cancel", "--contract-code", "DOGE-USDT", "--base-url", sandbox.base_url, "1",
+    )  # fmt: skip
+    assert status == 2
+    assert out.splitlines()[1].split() == ["1", "unresolved", "no", "definitive", "answer;",
+                                           "check", "the", "order", "before", "acting"]  # fmt: skip
+    assert err == "htx-swap: error: HTX error 1014: This contract doesn't exist.\n"
+
+
+def test_a_rate_limit_that_outlives_the_retries_says_so_and_exits_1(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("htx_swap._client._sleep", lambda _seconds: None)
+    opened = sandbox.control.seed_orders(CONTRACT, generate=40)
+    sandbox.control.set_rate_limit(1)
+    status, _, err = cancel(sandbox, *opened)
+    assert status == 1
+    assert err.endswith("(rate limit outlived the retries; the orders left are unresolved)\n"), err
+
+
+def test_a_refused_key_says_what_to_check(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTX_SECRET_KEY", "not-the-secret")
+    status, _, err = cancel(sandbox, "1")
+    assert status == 2
+    assert err.endswith("(check HTX_ACCESS_KEY, HTX_SECRET_KEY and the clock)\n")
+
+
+def test_the_embedded_sandbox_needs_no_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HTX_ACCESS_KEY", raising=False)
+    monkeypatch.delenv("HTX_SECRET_KEY", raising=False)
+    status, out, _ = run(
+        "trailing", "cancel", "--contract-code", CONTRACT, "--sandbox", "--json", "11", "12"
+    )
+    assert status == 0
+    assert json.loads(out) == {"cancelled": ["11", "12"], "failed": [], "unresolved": []}
+
+
+def test_an_error_outside_the_batch_exits_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    def unreachable(*_args: object, **_kwargs: object) -> None:
+        raise HtxTransportError("cannot reach https://api.hbdm.com: ConnectError")
+
+    monkeypatch.setattr(SwapClient, "__enter__", unreachable)
+    monkeypatch.setenv("HTX_ACCESS_KEY", "ak")
+    monkeypatch.setenv("HTX_SECRET_KEY", "sk")
+    status, _, err = run("trailing", "cancel", "--contract-code", CONTRACT, "1")
+    assert status == 1
+    assert err == "htx-swap: error: cannot reach https://api.hbdm.com: ConnectError\n"
+
+
+def test_ctrl_c_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(SwapClient, "cancel_trailing_orders", interrupted)
+    status, _, err = run("trailing", "cancel", "--contract-code", CONTRACT, "--sandbox", "1")
+    assert (status, err) == (130, "htx-swap: interrupted\n")
+
+
+def test_the_sandbox_command_announces_its_url_keys_and_orders(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    served: dict[str, Any] = {}
+
+    def serve(**options: Any) -> None:
+        served.update(options)
+        with htx_sandbox.running(orders=options["orders"], rate=options["rate"]) as sandbox:
+            options["announce"](sandbox)
+            served["sandbox"] = sandbox
+        raise KeyboardInterrupt  # how a foreground server stops
+
+    monkeypatch.setattr(htx_sandbox, "serve", serve)
+    status, out, _ = run("sandbox", "--port", "0", "--orders", "3", "--rate", "0")
+    sandbox = served["sandbox"]
+    assert status == 0
+    assert served["rate"] is None, "--rate 0 means unlimited"
+    assert out.splitlines() == [
+        f"HTX sandbox listening on {sandbox.base_url} (test keys, no real exchange)",
+        f"export HTX_ACCESS_KEY={sandbox.credentials.access_key}",
+        f"export HTX_SECRET_KEY={sandbox.credentials.secret_key}",
+        f"3 open trailing orders on {CONTRACT}: {' '.join(sandbox.order_ids)}",
+        "Ctrl-C to stop.",
+    ]
