@@ -917,35 +917,33 @@ process's CPU time is the client's alone.
 """
 
 FINDINGS = """\
-## What profiling found (development runs, 2026-11-26, this machine)
+## What profiling found, and what was done (2026-11-26, this machine)
 
-- **AsyncSwapClient costs what `httpx.AsyncClient` costs** (1.0x of the async floor, 1.9-2.1x
-  of the sync floor). cProfile of 200 async cancels: the SDK's own code is noise; the time is in
-  httpx/httpcore/anyio, and a quarter of it (about 450 µs of about 1,750 µs per request) is
-  `httpcore._synchronization.current_async_library()` running `import sniffio` four times per
-  request: sniffio is not installed (httpx 0.28 dropped it; httpcore 1.0.9 still probes it), so
-  every probe is a failed import that searches all of `sys.path`. With a `sniffio` module
-  present, the same A/B run gave 1,289 µs against 1,724 µs per AsyncSwapClient cancel. Proposed:
-  declare `sniffio` as a runtime dependency. The rest of the gap is httpx's async transport
-  itself (ccxt's aiohttp path spends about 600 µs); closing it needs another async transport
-  (aiohttp) or running the sync client's requests in a worker thread (prototype: about
-  1,000-1,100 µs), so the async per-request target is not met by a wrapper-only change.
-- **Bulk: 1032 rejections when the first wave goes out late.** The limiter books start times,
-  and books slot N+1 one window after slot 1's *booking*, but the first wave leaves late: a
-  fresh `AsyncClient`'s first request spends about 25 ms in first-use setup and 20 new
-  connections are opened before any header is written, so wave 1 reached the sandbox about
-  45-50 ms after its bookings, more than the 30 ms margin, and wave 2's first request landed
-  inside wave 1's window (async: 1 to 21 rejections per run; sync too under CPU load).
-  Proposed: stamp each slot with the time its request really went out (httpcore's
-  `trace` extension, `http11.send_request_headers.started`, set per request on
-  `request.extensions`) and, when a waiter wakes, re-check against the actual start of the
-  request N places before it. A monkeypatched prototype gave 0 rejections in 6 of 6 runs (3 sync,
-  3 async; before: 3 of 3 async runs rejected) at 1.09-1.12 of the limit.
-- **Scale: 32 worker threads cost CPU.** With `max_requests_per_second=10,000` the client runs
-  32 threads (ceil(2R), capped at 32). Against the unlimited sandbox, 10,000 IDs cost 151 µs CPU
-  per ID with 32 workers and 94 µs with 4 or 8 (and 113 µs against 168 µs wall): GIL
-  hand-offs. Growth stays linear either way; sizing the worker count from the measured round
-  trip (R x RTT, plus one) instead of a fixed 2 s would save it.
+- **AsyncSwapClient costs what `httpx.AsyncClient` costs.** cProfile of 200 async cancels: the
+  SDK's own code is noise; the time is in httpx/httpcore/anyio. A quarter of it (about 450 µs of
+  about 1,750 µs per request) was `httpcore._synchronization.current_async_library()` running
+  `import sniffio` four times per request: httpx 0.28 no longer installs sniffio, so every probe
+  was a failed import searching all of `sys.path`. **Done**: `sniffio` is a runtime dependency
+  (A/B: 1,724 -> 1,289 µs per AsyncSwapClient cancel). The rest of the gap to the *sync* floor
+  is httpx's async transport itself (raw `httpx.AsyncClient` costs 1.4-2.0x raw `httpx.Client`;
+  ccxt's aiohttp path about 600 µs): closing it would take another async transport (aiohttp) or
+  running sync requests in worker threads, so **the async per-request target is not met**;
+  AsyncSwapClient is within 1.1x of its like-for-like floor, raw `httpx.AsyncClient`.
+- **Bulk: 1032 rejections when the first wave went out late.** The limiter booked slot N+1 one
+  window after slot 1's *booking*, but the first wave left late: a fresh `AsyncClient`'s first
+  request spends about 25 ms in first-use setup and 20 new connections open before any header
+  is written, so wave 1 reached the sandbox 45-50 ms after its bookings, more than the 30 ms
+  margin (async: 1 to 21 rejections per run; sync too under CPU load). **Done**: each slot is
+  stamped when its request really goes out (httpcore's `trace` extension,
+  `*.send_request_headers.started`, set by an httpx request hook), and a waiting slot keeps a
+  window from the actual start of the request N places before it: 0 rejections since, in every
+  bulk run here and in every soak and concurrency test of `make test`.
+- **Scale: worker threads cost CPU.** With `max_requests_per_second=10,000` the client runs 32
+  threads (ceil(2R), capped at 32). Against the unlimited sandbox, 10,000 IDs cost 151 µs CPU per
+  ID with 32 workers and 94 µs with 4 or 8: GIL hand-offs. Capping at 16 instead left a 20/s
+  window a third unfilled at 300 ms latency (0.91 of the fastest schedule against 0.97), so the
+  cap stays 32. Growth stays linear either way; sizing the worker count from the measured round
+  trip (R x RTT, plus one) would save the CPU and is not done.
 - **Cold start** is within target: `import htx_swap` adds 15-25 ms (`-X importtime`) to
   httpx + attrs, spread over about 30 modules with no hot spot; the largest share is attrs
   building 12 classes (generated models and `Client`, `CancelResult`, `OrderFailure`,
