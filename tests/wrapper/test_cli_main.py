@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -206,3 +207,28 @@ def test_the_sandbox_command_announces_its_url_keys_and_orders(
         f"3 open trailing orders on {CONTRACT}: {' '.join(sandbox.order_ids)}",
         "Ctrl-C to stop.",
     ]
+
+
+@pytest.mark.parametrize("missing", ["uvicorn", "starlette"])
+def test_the_sandbox_without_its_extra_is_one_line_naming_the_extra(
+    monkeypatch: pytest.MonkeyPatch, missing: str
+) -> None:
+    monkeypatch.setitem(sys.modules, missing, None)  # makes `import <missing>` fail
+    status, out, err = run("trailing", "cancel", "--contract-code", CONTRACT, "--sandbox", "1")
+    assert (status, out) == (2, "")
+    assert err == (
+        f"htx-swap: error: the sandbox needs its extra ({missing} is missing): "
+        "pip install 'htx-swap[sandbox]'\n"
+    )
+
+
+def test_an_unexpected_error_is_one_line_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("something we did not foresee")
+
+    monkeypatch.setattr(SwapClient, "cancel_trailing_orders", broken)
+    status, _, err = run("trailing", "cancel", "--contract-code", CONTRACT, "--sandbox", "1")
+    assert (status, err) == (
+        1,
+        "htx-swap: internal error: RuntimeError: something we did not foresee\n",
+    )

@@ -133,11 +133,16 @@ def _target(
 
 
 def _import_sandbox() -> Any:
+    # htx_sandbox itself imports cheaply; the server it runs needs the optional extra.
     try:
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
+
         import htx_sandbox
-    except ImportError as error:  # pragma: no cover - the dev install always has it
+    except ImportError as error:
         raise InvalidRequestError(
-            "the sandbox needs its extra: pip install 'htx-swap[sandbox]'"
+            f"the sandbox needs its extra ({error.name} is missing): "
+            "pip install 'htx-swap[sandbox]'"
         ) from error
     return htx_sandbox
 
@@ -297,3 +302,6 @@ def main(
     except KeyboardInterrupt:
         err.write("htx-swap: interrupted\n")
         return EXIT_INTERRUPTED
+    except Exception as error:  # a bug of ours: still one line, and orders may be unresolved
+        err.write(f"htx-swap: internal error: {type(error).__name__}: {error}\n")
+        return EXIT_NOT_ALL_CANCELLED
