@@ -232,3 +232,12 @@ def test_an_unexpected_error_is_one_line_not_a_traceback(monkeypatch: pytest.Mon
         1,
         "htx-swap: internal error: RuntimeError: something we did not foresee\n",
     )
+
+
+@pytest.mark.parametrize(
+    ("option", "value"), [("--orders", "-3"), ("--orders", "many"), ("--port", "70000")]
+)
+def test_sandbox_options_out_of_range_are_usage_errors(option: str, value: str) -> None:
+    with pytest.raises(SystemExit) as exited:
+        run("sandbox", option, value)
+    assert exited.value.code == 2

@@ -95,12 +95,29 @@ def _build_parser() -> argparse.ArgumentParser:
         description="A local HTX for this endpoint: signature checks, strict rate limit, orders.",
     )
     sandbox.add_argument("--host", default="127.0.0.1")
-    sandbox.add_argument("--port", type=int, default=8080)
-    sandbox.add_argument("--orders", type=int, default=25, help="open trailing orders to seed")
+    sandbox.add_argument("--port", type=_bounded(0, 65535), default=8080, help="0: a free port")
+    sandbox.add_argument(
+        "--orders", type=_bounded(0, 1_000_000), default=25, help="open trailing orders to seed"
+    )
     sandbox.add_argument(
         "--rate", type=float, default=5.0, help="requests per second per key (0: unlimited)"
     )
     return parser
+
+
+def _bounded(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from low to high, else a usage error."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected a whole number from {low} to {high}")
+        return value
+
+    return parse
 
 
 def _read_ids(args: argparse.Namespace, stdin: IO[str]) -> list[str]:
