@@ -13,10 +13,8 @@ The last tests prove the audit has teeth: a request and a reply that break the s
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -30,6 +28,7 @@ from htx_sandbox import Sandbox
 from htx_swap import AsyncSwapClient, Credentials, SwapClient
 from htx_swap._auth import HtxAuth
 
+from .nonconforming import non_conforming_upstream
 from .prism import BAD_GATEWAY, JUNK, Audit, ContractViolation, Prism, running_prism
 
 # Every test of the integration module, collected again here: new ones run through Prism too.
@@ -146,39 +145,10 @@ def test_a_request_that_breaks_the_spec_is_caught_and_never_forwarded(
     assert any("UNPROCESSABLE_ENTITY" in problem for problem in problems), problems
 
 
-class _NonConformingUpstream(BaseHTTPRequestHandler):
-    """Answers every cancel with an envelope the spec forbids: `successes` is not a list of IDs."""
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("content-length", 0)))
-        body = b'{"status":"ok","data":{"errors":[],"successes":"all of them"},"ts":1}'
-        self.send_response(200)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def _non_conforming_upstream(prism: Prism) -> Iterator[None]:
-    server = ThreadingHTTPServer(("127.0.0.1", prism.upstream_port), _NonConformingUpstream)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
 def test_a_reply_that_breaks_the_spec_fails_the_sdk_run(prism: Prism, audit: Audit) -> None:
     keys = Credentials("any-access-key", "any-secret-key")
     with (
-        _non_conforming_upstream(prism),
+        non_conforming_upstream(prism.upstream_port),
         SwapClient(keys, base_url=prism.url, max_retries=0) as client,
         pytest.raises(ContractViolation, match="successes must match pattern"),
     ):

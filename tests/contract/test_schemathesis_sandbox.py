@@ -22,11 +22,9 @@ The checks, chosen deliberately:
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -56,6 +54,8 @@ from htx_swap.signing import (
     format_timestamp,
     text_to_sign,
 )
+
+from .nonconforming import non_conforming_upstream
 
 SPEC = Path(__file__).parents[2] / "openapi" / "htx-linear-swap.yaml"
 AUTH_ERROR_CODES = frozenset({403, 1253, *range(12001, 12009)})
@@ -185,36 +185,11 @@ def test_an_unsigned_call_gets_a_conforming_403_envelope(sandbox: Sandbox) -> No
     assert response.json()["err_code"] == 403
 
 
-class _NonConforming(BaseHTTPRequestHandler):
-    """Answers with an envelope the spec forbids (no `ts`, `successes` not a list of IDs)."""
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("content-length", 0)))
-        body = b'{"status":"ok","data":{"errors":[],"successes":"all"}}'
-        self.send_response(200)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 def test_the_checks_catch_a_reply_that_breaks_the_spec(session: requests.Session) -> None:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _NonConforming)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with non_conforming_upstream() as port:
         case = _operation().Case(body={"contract_code": "BTC-USDT", "order_id": "1"})
         with pytest.raises(FailureGroup) as caught:
             case.call_and_validate(
-                base_url=f"http://127.0.0.1:{server.server_address[1]}",
-                session=session,
-                checks=CHECKS,
+                base_url=f"http://127.0.0.1:{port}", session=session, checks=CHECKS
             )
-        assert caught.group_contains(JsonSchemaError, match="Response violates schema")
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    assert caught.group_contains(JsonSchemaError, match="Response violates schema")
