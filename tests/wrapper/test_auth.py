@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from htx_swap import Credentials, HtxAuth, InvalidRequestError
-from htx_swap._auth import _copy_with_query, _encode_base64, _replace_query
+from htx_swap._auth import _encode_base64
 from htx_swap.signing import (
     auth_params,
     compute_signature,
@@ -328,19 +328,3 @@ def test_post_query_equals_encode_query_of_auth_params(access_key: str, moment: 
 def test_base64_signature_encoding_equals_encode_value(digest: bytes) -> None:
     signature = base64.b64encode(digest).decode("ascii")
     assert _encode_base64(signature) == encode_value(signature)
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        CANCEL_URL,
-        "http://127.0.0.1:8080/linear-swap-api/v1/swap_track_cancel?old=1",
-        "https://user:pw@API.hbdm.com/a%20b/c#frag",
-        "http://[::1]:9000/",
-    ],
-)
-def test_fast_query_replacement_equals_copy_with(url: str) -> None:
-    query = "AccessKeyId=a&Timestamp=2019-11-21T10%3A00%3A00&Signature=x%2By%3D"
-    fast = _replace_query(httpx.URL(url), query)
-    assert str(fast) == str(_copy_with_query(httpx.URL(url), query))
-    assert fast.query == query.encode("ascii")

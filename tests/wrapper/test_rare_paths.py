@@ -18,7 +18,6 @@ from htx_swap import (
     InvalidRequestError,
     SwapClient,
 )
-from htx_swap import _auth as auth_module
 from htx_swap._retry import server_hint
 from htx_swap._validation import normalize_order_ids
 
@@ -76,21 +75,3 @@ def test_a_retry_after_given_as_an_http_date_is_honoured() -> None:
 def test_an_int_too_long_to_print_is_described_by_its_size() -> None:
     with pytest.raises(InvalidRequestError, match=r"order_ids\[0\] .*: <int of 16610 bits>"):
         normalize_order_ids([10**5000])
-
-
-def test_the_signer_falls_back_to_copy_with_when_the_fast_setter_breaks(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    assert auth_module._pick_query_setter() is auth_module._replace_query
-
-    def broken(url: httpx.URL, query: str) -> httpx.URL:
-        raise AttributeError("httpx changed its URL internals")
-
-    monkeypatch.setattr(auth_module, "_replace_query", broken)
-    assert auth_module._pick_query_setter() is auth_module._copy_with_query
-
-    def different(url: httpx.URL, query: str) -> httpx.URL:
-        return httpx.URL("https://elsewhere.example/")
-
-    monkeypatch.setattr(auth_module, "_replace_query", different)
-    assert auth_module._pick_query_setter() is auth_module._copy_with_query
