@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 from collections.abc import Callable, Generator
 from datetime import UTC, datetime, timedelta
 
@@ -16,7 +13,9 @@ from .signing import (
     SIGNATURE_PARAM,
     SIGNING_PARAMS,
     auth_params,
+    compute_signature,
     encode_query,
+    encode_value,
     format_timestamp,
     signed_host,
     text_to_sign,
@@ -49,11 +48,6 @@ def _own_params(request: httpx.Request) -> list[tuple[str, str]]:
     return own
 
 
-def _encode_base64(signature: str) -> str:
-    # encode_value() for the base64 alphabet, whose only reserved characters are +, / and =.
-    return signature.replace("+", "%2B").replace("/", "%2F").replace("=", "%3D")
-
-
 class HtxAuth(httpx.Auth):
     """An ``httpx.Auth`` that adds HTX's signing parameters and ``Signature`` to the query.
 
@@ -71,11 +65,8 @@ class HtxAuth(httpx.Auth):
             raise InvalidRequestError(
                 f"credentials must be a Credentials; got {type(credentials).__name__}"
             )
+        self._credentials = credentials
         self._access_key = credentials.access_key
-        # Everything before the timestamp's value, for requests with no query of their own.
-        self._query_prefix = encode_query(auth_params(credentials.access_key, ""))
-        # Keying the HMAC once keeps the per-request cost to one copy and one update.
-        self._hmac = hmac.new(credentials.secret_key.encode("utf-8"), digestmod=hashlib.sha256)
         self._clock: Clock = _utc_now if clock is None else clock
         # Replaced whole, never mutated: one attribute store is atomic across threads.
         self.clock_offset: timedelta = timedelta(0)
@@ -111,26 +102,18 @@ class HtxAuth(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Sign ``request`` in place (its URL query) and yield it once."""
         url = request.url
-        timestamp = format_timestamp(self.signing_time())
-        own = _own_params(request) if url.query else None
-        if own:
-            params = auth_params(self._access_key, timestamp)
-            for name, value in own:
-                if name in params:
-                    raise InvalidRequestError(
-                        f"query parameter {name!r} appears more than once; HTX signs each once"
-                    )
-                params[name] = value
-            query = encode_query(params)
-        else:
-            # The hot path (every POST): the same text encode_query would build, precomputed.
-            query = self._query_prefix + timestamp.replace(":", "%3A")
+        params = auth_params(self._access_key, format_timestamp(self.signing_time()))
+        for name, value in _own_params(request) if url.query else ():
+            if name in params:
+                raise InvalidRequestError(
+                    f"query parameter {name!r} appears more than once; HTX signs each once"
+                )
+            params[name] = value
+        query = encode_query(params)
         path = url.raw_path.partition(b"?")[0].decode("ascii")
         text = text_to_sign(request.method, signed_host(url), path, query)
-        mac = self._hmac.copy()
-        mac.update(text.encode("utf-8"))
-        signature = base64.b64encode(mac.digest()).decode("ascii")
-        signed = f"{query}&{SIGNATURE_PARAM}={_encode_base64(signature)}"
+        signature = compute_signature(self._credentials.secret_key, text)
+        signed = f"{query}&{SIGNATURE_PARAM}={encode_value(signature)}"
         request.url = url.copy_with(query=signed.encode("ascii"))
         yield request
 

@@ -30,7 +30,11 @@ from . import (
     SwapClient,
 )
 from ._client import DEFAULT_BASE_URL, DEFAULT_MAX_REQUESTS_PER_SECOND, UNKNOWN_CONTRACT
-from ._validation import normalize_order_ids, validate_contract_code
+from ._validation import (
+    MAX_ORDER_IDS_PER_REQUEST,
+    normalize_order_ids,
+    validate_contract_code,
+)
 
 __all__ = ["main"]
 
@@ -179,10 +183,10 @@ def _progress_bar(stream: IO[str]) -> Callable[[int, int], None]:
 def _outcomes(
     order_ids: Sequence[str], result: CancelResult
 ) -> Iterator[tuple[str, str, str, str]]:
-    """(order ID, outcome, code, message) in input order."""
+    """(order ID, outcome, code, message) for each distinct ID, in input order."""
     failures = {failure.order_id: failure for failure in result.failed}
     cancelled = set(result.cancelled)
-    for order_id in dict.fromkeys(order_ids):
+    for order_id in order_ids:
         if order_id in cancelled:
             yield order_id, "cancelled", "", ""
         elif order_id in failures:
@@ -227,7 +231,7 @@ def _cancel(args: argparse.Namespace, stdin: IO[str], out: IO[str], err: IO[str]
         _target(args, order_ids) as (credentials, base_url),
         SwapClient(credentials, base_url=base_url, max_requests_per_second=args.rate) as client,
     ):
-        chunks = -(-len(order_ids) // 10)
+        chunks = -(-len(order_ids) // MAX_ORDER_IDS_PER_REQUEST)
         progress = _progress_bar(err) if chunks > 1 and err.isatty() and not args.json else None
         try:
             result = client.cancel_trailing_orders(args.contract_code, order_ids, progress=progress)

@@ -328,10 +328,6 @@ class _BaseSwapClient:
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_requests_per_second: float = DEFAULT_MAX_REQUESTS_PER_SECOND,
     ) -> None:
-        if not isinstance(credentials, Credentials):
-            raise InvalidRequestError(
-                f"credentials must be htx_swap.Credentials, not {type(credentials).__name__}"
-            )
         if not isinstance(base_url, str) or not base_url.startswith(("https://", "http://")):
             raise InvalidRequestError(f"base_url must be an http(s) URL string, got {base_url!r}")
         if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
