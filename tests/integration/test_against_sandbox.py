@@ -17,6 +17,7 @@ from htx_swap import (
     OrderFailure,
     SwapClient,
 )
+from htx_swap._operations import CANCEL_TRAILING_ORDERS
 
 CONTRACT = "BTC-USDT"
 EXECUTED = "826052268312821001"
@@ -168,13 +169,14 @@ async def test_each_slot_is_marked_again_when_its_request_bytes_leave(
     opened = _seed(sandbox, 30)
     client = client_class(_keys(sandbox), base_url=sandbox.base_url, max_requests_per_second=50)
     marks: list[object] = []
-    mark_started = client._limiter.mark_started
+    interface, _pool = client._engine.limiters(CANCEL_TRAILING_ORDERS)
+    mark_started = interface.mark_started
 
     def spy(slot: object) -> None:
         marks.append(slot)
         mark_started(slot)  # type: ignore[arg-type]
 
-    client._limiter.mark_started = spy  # type: ignore[method-assign]
+    interface.mark_started = spy  # type: ignore[method-assign]
     if isinstance(client, AsyncSwapClient):
         async with client:
             await client.cancel_trailing_orders(CONTRACT, opened)

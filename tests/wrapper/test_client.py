@@ -11,7 +11,6 @@ import httpx
 import pytest
 import respx
 
-import htx_swap._client as client_module
 from htx_swap import (
     AsyncSwapClient,
     CancelResult,
@@ -25,6 +24,8 @@ from htx_swap import (
     SwapClient,
 )
 
+from .support import RecordingWaits
+
 BASE_URL = "https://api.hbdm.com"
 ENDPOINT = f"{BASE_URL}/linear-swap-api/v1/swap_track_cancel"
 SECRET = "s3cr3t-never-printed"
@@ -33,16 +34,9 @@ Handler = Callable[[httpx.Request], httpx.Response]
 
 
 @pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Every wait the clients make (backoff and pacing), recorded instead of slept."""
-    recorded: list[float] = []
-
-    async def fake_async_sleep(seconds: float) -> None:
-        recorded.append(seconds)
-
-    monkeypatch.setattr(client_module, "_sleep", recorded.append)
-    monkeypatch.setattr(client_module, "_async_sleep", fake_async_sleep)
-    return recorded
+def waits() -> RecordingWaits:
+    """Every wait the clients make (backoff and pacing), recorded on virtual time."""
+    return RecordingWaits()
 
 
 @pytest.fixture
@@ -84,9 +78,9 @@ def cancel_all(request: httpx.Request) -> httpx.Response:
     return ok(_ids(request))
 
 
-def _client(**kwargs: Any) -> SwapClient:
+def _client(waits: RecordingWaits | None = None, **kwargs: Any) -> SwapClient:
     kwargs.setdefault("max_requests_per_second", 1000.0)
-    return SwapClient(CREDENTIALS, base_url=BASE_URL, **kwargs)
+    return SwapClient(CREDENTIALS, base_url=BASE_URL, waits=waits, **kwargs)
 
 
 def _replies(*responses: httpx.Response | Exception | Handler) -> Handler:
@@ -105,11 +99,11 @@ def _replies(*responses: httpx.Response | Exception | Handler) -> Handler:
 
 
 def test_twenty_five_ids_go_out_as_three_chunks_of_at_most_ten(
-    htx: respx.MockRouter, sleeps: list[float]
+    htx: respx.MockRouter, waits: RecordingWaits
 ) -> None:
     route = htx.post(ENDPOINT).mock(side_effect=cancel_all)
     ids = [str(1000 + i) for i in range(25)]
-    with _client() as client:
+    with _client(waits) as client:
         result = client.cancel_trailing_orders("BTC-USDT", ids)
     chunks = sorted((_ids(call.request) for call in route.calls), key=lambda c: c[0])
     assert [len(chunk) for chunk in chunks] == [10, 10, 5]
@@ -189,20 +183,20 @@ def test_an_order_the_reply_does_not_mention_stays_unresolved(htx: respx.MockRou
     ],
 )
 def test_a_transient_failure_is_retried_and_then_settles(
-    htx: respx.MockRouter, sleeps: list[float], first: httpx.Response | Exception
+    htx: respx.MockRouter, waits: RecordingWaits, first: httpx.Response | Exception
 ) -> None:
     route = htx.post(ENDPOINT).mock(side_effect=_replies(first, cancel_all))
-    with _client() as client:
+    with _client(waits) as client:
         result = client.cancel_trailing_orders("BTC-USDT", ["11", "12"])
     assert result == CancelResult(cancelled=("11", "12"))
     assert route.call_count == 2
-    assert any(delay > 0 for delay in sleeps), "the retry waited (backoff) before going again"
+    assert any(delay > 0 for delay in waits.slept), "the retry waited (backoff) before going again"
 
 
-def test_each_retry_is_signed_afresh(htx: respx.MockRouter, sleeps: list[float]) -> None:
+def test_each_retry_is_signed_afresh(htx: respx.MockRouter, waits: RecordingWaits) -> None:
     route = htx.post(ENDPOINT).mock(side_effect=_replies(httpx.Response(502), cancel_all))
     ticks = iter(range(100))
-    with _client() as client:
+    with _client(waits) as client:
         client.auth._clock = lambda: _at_second(next(ticks))
         client.cancel_trailing_orders("BTC-USDT", ["1"])
     first, second = (call.request.url.params for call in route.calls)
@@ -217,31 +211,32 @@ def _at_second(second: int) -> Any:
 
 
 def test_retry_after_from_a_gateway_429_is_honoured(
-    htx: respx.MockRouter, sleeps: list[float]
+    htx: respx.MockRouter, waits: RecordingWaits
 ) -> None:
     htx.post(ENDPOINT).mock(
         side_effect=_replies(httpx.Response(429, headers={"Retry-After": "7"}), cancel_all)
     )
-    with _client() as client:
+    with _client(waits) as client:
         client.cancel_trailing_orders("BTC-USDT", ["1"])
-    assert max(sleeps) >= 7
+    assert max(waits.slept) >= 7
 
 
-def test_ratelimit_reset_on_1032_is_honoured(htx: respx.MockRouter, sleeps: list[float]) -> None:
+def test_ratelimit_reset_on_1032_is_honoured(htx: respx.MockRouter, waits: RecordingWaits) -> None:
     import time
 
-    reset_ms = str(int((time.time() + 5) * 1000))
+    now_ms = int(time.time() * 1000)
+    reset_ms = str(now_ms + 5000)
     limited = error_reply(
-        1032, "The number of access exceeded the limit.", **{"ratelimit-reset": reset_ms}
+        1032, "The number of access exceeded the limit.", ts=now_ms, **{"ratelimit-reset": reset_ms}
     )
     htx.post(ENDPOINT).mock(side_effect=_replies(limited, cancel_all))
-    with _client() as client:
+    with _client(waits) as client:
         client.cancel_trailing_orders("BTC-USDT", ["1"])
-    assert max(sleeps) >= 4
+    assert max(waits.slept) >= 4
 
 
 def test_retries_that_run_out_leave_the_chunk_unresolved_and_warn(
-    htx: respx.MockRouter, sleeps: list[float], caplog: pytest.LogCaptureFixture
+    htx: respx.MockRouter, waits: RecordingWaits, caplog: pytest.LogCaptureFixture
 ) -> None:
     def answer(request: httpx.Request) -> httpx.Response:
         if "2" in _ids(request):
@@ -250,7 +245,10 @@ def test_retries_that_run_out_leave_the_chunk_unresolved_and_warn(
 
     route = htx.post(ENDPOINT).mock(side_effect=answer)
     ids = [str(i) for i in range(1, 21)]  # chunk 1 holds "2", chunk 2 does not
-    with caplog.at_level(logging.WARNING, logger="htx_swap"), _client(max_retries=2) as client:
+    with (
+        caplog.at_level(logging.WARNING, logger="htx_swap"),
+        _client(waits, max_retries=2) as client,
+    ):
         result = client.cancel_trailing_orders("BTC-USDT", ids)
     assert result.cancelled == tuple(ids[10:])
     assert result.unresolved == tuple(ids[:10])
@@ -259,22 +257,22 @@ def test_retries_that_run_out_leave_the_chunk_unresolved_and_warn(
 
 
 def test_a_1032_that_outlives_the_retries_raises_with_the_partial_result(
-    htx: respx.MockRouter, sleeps: list[float]
+    htx: respx.MockRouter, waits: RecordingWaits
 ) -> None:
     htx.post(ENDPOINT).mock(
         return_value=error_reply(1032, "The number of access exceeded the limit.")
     )
-    with _client(max_retries=1) as client, pytest.raises(HtxRateLimitError) as caught:
+    with _client(waits, max_retries=1) as client, pytest.raises(HtxRateLimitError) as caught:
         client.cancel_trailing_orders("BTC-USDT", ["1", "2"])
     assert caught.value.err_code == 1032
     assert caught.value.result == CancelResult(unresolved=("1", "2"))
 
 
 def test_an_unreachable_exchange_raises_transport_error_after_the_retries(
-    htx: respx.MockRouter, sleeps: list[float]
+    htx: respx.MockRouter, waits: RecordingWaits
 ) -> None:
     route = htx.post(ENDPOINT).mock(side_effect=httpx.ConnectError("connection refused"))
-    with _client(max_retries=2) as client, pytest.raises(HtxTransportError) as caught:
+    with _client(waits, max_retries=2) as client, pytest.raises(HtxTransportError) as caught:
         client.cancel_trailing_orders("BTC-USDT", ["1"])
     assert route.call_count == 3
     assert caught.value.result == CancelResult(unresolved=("1",))
@@ -358,11 +356,18 @@ def test_a_second_12001_raises_auth_error(htx: respx.MockRouter) -> None:
     assert route.call_count == 2
 
 
-def test_an_unexpected_http_status_raises_api_error(htx: respx.MockRouter) -> None:
+def test_an_unexpected_http_status_raises_api_error_with_the_status_not_an_htx_code(
+    htx: respx.MockRouter,
+) -> None:
     htx.post(ENDPOINT).mock(return_value=httpx.Response(404, text="not found"))
     with _client() as client, pytest.raises(HtxApiError) as caught:
         client.cancel_trailing_orders("BTC-USDT", ["1"])
-    assert caught.value.err_code == 404
+    assert type(caught.value) is HtxApiError
+    assert (caught.value.status_code, caught.value.err_code) == (404, None)
+    assert caught.value.response is not None
+    assert caught.value.response.status_code == 404
+    assert caught.value.request is not None
+    assert str(caught.value) == "HTTP 404: unexpected HTTP 404 from https://api.hbdm.com"
 
 
 @pytest.mark.parametrize(
@@ -406,10 +411,10 @@ def test_credentials_must_be_credentials() -> None:
 
 
 def test_debug_log_has_a_line_per_attempt_and_never_the_secret(
-    htx: respx.MockRouter, sleeps: list[float], caplog: pytest.LogCaptureFixture
+    htx: respx.MockRouter, waits: RecordingWaits, caplog: pytest.LogCaptureFixture
 ) -> None:
     htx.post(ENDPOINT).mock(side_effect=_replies(httpx.Response(502), cancel_all))
-    with caplog.at_level(logging.DEBUG), _client() as client:
+    with caplog.at_level(logging.DEBUG), _client(waits) as client:
         client.cancel_trailing_orders("BTC-USDT", ["1", "2"])
     attempts = [r.getMessage() for r in caplog.records if r.name == "htx_swap"]
     assert len(attempts) == 2
@@ -448,14 +453,14 @@ def test_generated_client_is_exposed_with_signing_in_place(htx: respx.MockRouter
 
 @pytest.mark.anyio
 async def test_async_client_batches_retries_and_merges_like_the_sync_one(
-    htx: respx.MockRouter, sleeps: list[float]
+    htx: respx.MockRouter, waits: RecordingWaits
 ) -> None:
     route = htx.post(ENDPOINT).mock(
         side_effect=_replies(httpx.Response(502), httpx.ReadTimeout("slow"), cancel_all)
     )
     ids = [str(i) for i in range(1, 26)]
     async with AsyncSwapClient(
-        CREDENTIALS, base_url=BASE_URL, max_requests_per_second=1000
+        CREDENTIALS, base_url=BASE_URL, max_requests_per_second=1000, waits=waits
     ) as client:
         result = await client.cancel_trailing_orders("BTC-USDT", ids)
     assert result == CancelResult(cancelled=tuple(ids))
@@ -475,7 +480,7 @@ def test_a_gateway_http_403_raises_auth_error(htx: respx.MockRouter) -> None:
     htx.post(ENDPOINT).mock(return_value=httpx.Response(403, text="<html>Forbidden</html>"))
     with _client() as client, pytest.raises(HtxAuthError) as caught:
         client.cancel_trailing_orders("BTC-USDT", ["1"])
-    assert caught.value.err_code == 403
+    assert (caught.value.status_code, caught.value.err_code) == (403, None)
 
 
 def test_an_error_in_the_caller_stops_the_workers_from_taking_more_chunks(

@@ -275,7 +275,9 @@ async def test_hundred_tasks_saturate_the_limit() -> None:
 
 
 def test_repr_names_the_rate() -> None:
-    assert repr(SlidingWindowLimiter(5)) == "SlidingWindowLimiter(max_per_second=5.0, margin=0.03)"
+    assert repr(SlidingWindowLimiter(5)) == (
+        "SlidingWindowLimiter(capacity=5, window=1.03, margin=0.03)"
+    )
 
 
 def test_a_slot_keeps_a_window_from_when_its_predecessor_actually_went() -> None:

@@ -11,6 +11,7 @@ from htx_swap import signing
 INTENDED = {
     "AsyncSwapClient",
     "CancelResult",
+    "CancellationInterrupted",
     "Credentials",
     "HtxApiError",
     "HtxAuth",

@@ -43,7 +43,7 @@ def test_orders_a_reply_names_but_nobody_asked_for_are_logged_and_left_out(
         with SwapClient(KEYS, base_url=BASE_URL) as client:
             result = client.cancel_trailing_orders("BTC-USDT", ["1", "2"])
     assert result == CancelResult(cancelled=("1", "2"))
-    assert "HTX answered for orders that were not asked for: 999" in caplog.text
+    assert "HTX's reply named orders its request did not carry; ignored: 999" in caplog.text
 
 
 @pytest.mark.anyio

@@ -7,6 +7,7 @@ from ._auth import HtxAuth
 from ._client import AsyncSwapClient, SwapClient
 from ._credentials import Credentials
 from ._errors import (
+    CancellationInterrupted,
     HtxApiError,
     HtxAuthError,
     HtxError,
@@ -19,6 +20,7 @@ from ._results import CancelResult, OrderFailure
 __all__ = [
     "AsyncSwapClient",
     "CancelResult",
+    "CancellationInterrupted",
     "Credentials",
     "HtxApiError",
     "HtxAuth",

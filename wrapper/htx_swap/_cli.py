@@ -5,7 +5,9 @@
     htx-swap sandbox [--host 127.0.0.1] [--port 8080] [--orders N] [--rate 5]
 
 Exit status: 0 when every order was cancelled, 1 when any failed or is unresolved (or HTX stopped
-answering part-way), 2 for usage, input and credential errors. Errors are one line on stderr.
+answering part-way), 2 for usage, input and credential errors, 130 on Ctrl-C (after reporting what
+was settled), 141 when stdout is closed early (as a command killed by SIGPIPE). Errors are one
+line on stderr. Text that came from the network is printed with control characters escaped.
 """
 
 from __future__ import annotations
@@ -13,12 +15,15 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import IO, Any, NoReturn
 
 from . import (
+    CancellationInterrupted,
     CancelResult,
     Credentials,
     HtxApiError,
@@ -29,10 +34,12 @@ from . import (
     InvalidRequestError,
     SwapClient,
 )
-from ._client import DEFAULT_BASE_URL, DEFAULT_MAX_REQUESTS_PER_SECOND, UNKNOWN_CONTRACT
+from ._client import DEFAULT_BASE_URL, DEFAULT_MAX_REQUESTS_PER_SECOND
+from ._codes import HtxCode
 from ._validation import (
     MAX_ORDER_IDS_PER_REQUEST,
     normalize_order_ids,
+    validate_base_url,
     validate_contract_code,
 )
 
@@ -42,6 +49,8 @@ EXIT_OK = 0
 EXIT_NOT_ALL_CANCELLED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+# What a shell reports for a command killed by SIGPIPE: the reader went away, not an error of ours.
+EXIT_BROKEN_PIPE = 141
 
 
 class _Parser(argparse.ArgumentParser):
@@ -78,7 +87,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     cancel.add_argument(
         "--rate",
-        type=float,
+        type=_positive_number,
         default=DEFAULT_MAX_REQUESTS_PER_SECOND,
         help=f"max requests per second (HTX's limit: {DEFAULT_MAX_REQUESTS_PER_SECOND:g})",
     )
@@ -87,6 +96,12 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     target = cancel.add_mutually_exclusive_group()
     target.add_argument("--base-url", default=DEFAULT_BASE_URL, help=f"default {DEFAULT_BASE_URL}")
+    cancel.add_argument(
+        "--allow-insecure-http",
+        action="store_true",
+        help="allow a plain http:// --base-url that is not loopback (signed requests could be "
+        "replayed by anyone on the path)",
+    )
     target.add_argument(
         "--sandbox",
         action="store_true",
@@ -104,7 +119,10 @@ def _build_parser() -> argparse.ArgumentParser:
         "--orders", type=_bounded(0, 1_000_000), default=25, help="open trailing orders to seed"
     )
     sandbox.add_argument(
-        "--rate", type=float, default=5.0, help="requests per second per key (0: unlimited)"
+        "--rate",
+        type=_bounded(0, 1_000_000),
+        default=5,
+        help="requests per second per key, a whole number (0: unlimited)",
     )
     return parser
 
@@ -124,15 +142,34 @@ def _bounded(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+def _positive_number(text: str) -> float:
+    """An argparse type: a finite number above 0 (not nan, not inf), else a usage error."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"expected a number above 0; got {text[:40]!r}")
+    return value
+
+
 def _read_ids(args: argparse.Namespace, stdin: IO[str]) -> list[str]:
     order_ids = list(args.order_ids)
     if args.from_file is not None:
-        if args.from_file == "-":
-            text = stdin.read()
-        else:
-            with open(args.from_file, encoding="utf-8") as file:
-                text = file.read()
-        order_ids.extend(text.replace(",", " ").split())
+        name = "stdin" if args.from_file == "-" else args.from_file
+        try:
+            if args.from_file == "-":
+                text = stdin.read()
+            else:
+                # utf-8-sig: a byte order mark (as some editors write) is not part of the first ID.
+                with open(args.from_file, encoding="utf-8-sig") as file:
+                    text = file.read()
+        except UnicodeDecodeError:
+            raise InvalidRequestError(
+                f"{name} is not UTF-8 text; order IDs are decimal digits separated by spaces, "
+                "commas or newlines"
+            ) from None
+        order_ids.extend(text.lstrip("\ufeff").replace(",", " ").split())
     if not order_ids:
         raise InvalidRequestError("no order IDs given: pass IDs as arguments or with --from-file")
     return order_ids
@@ -144,6 +181,7 @@ def _target(
 ) -> Iterator[tuple[Credentials, str]]:
     """Credentials and base URL: the environment's and --base-url, or an embedded sandbox's."""
     if not args.sandbox:
+        validate_base_url(args.base_url, allow_insecure_http=args.allow_insecure_http)
         yield Credentials.from_env(), args.base_url
         return
     htx_sandbox = _import_sandbox()
@@ -180,6 +218,20 @@ def _progress_bar(stream: IO[str]) -> Callable[[int, int], None]:
     return show
 
 
+# C0 and C1 controls (and DEL): a reply's text must not move the cursor, recolour or forge rows.
+_CONTROL = dict.fromkeys([*range(0x00, 0x20), *range(0x7F, 0xA0)])
+
+
+def _printable(text: str) -> str:
+    """Network text made safe for a terminal: control characters escaped (``\\x1b``, ``\\n``)."""
+    if not any(ord(char) in _CONTROL for char in text):
+        return text
+    return "".join(
+        char.encode("unicode_escape").decode("ascii") if ord(char) in _CONTROL else char
+        for char in text
+    )
+
+
 def _outcomes(
     order_ids: Sequence[str], result: CancelResult
 ) -> Iterator[tuple[str, str, str, str]]:
@@ -191,7 +243,7 @@ def _outcomes(
             yield order_id, "cancelled", "", ""
         elif order_id in failures:
             failure = failures[order_id]
-            yield order_id, "failed", str(failure.err_code), failure.err_msg
+            yield order_id, "failed", str(failure.err_code), _printable(failure.err_msg)
         else:
             yield order_id, "unresolved", "", "no definitive answer; check the order before acting"
 
@@ -225,11 +277,17 @@ def _cancel(args: argparse.Namespace, stdin: IO[str], out: IO[str], err: IO[str]
     validate_contract_code(args.contract_code)
     order_ids = normalize_order_ids(_read_ids(args, stdin))
     error: HtxApiError | HtxTransportError | None = None
+    interrupted = False
     if args.verbose:
         _log_attempts(err)
     with (
         _target(args, order_ids) as (credentials, base_url),
-        SwapClient(credentials, base_url=base_url, max_requests_per_second=args.rate) as client,
+        SwapClient(
+            credentials,
+            base_url=base_url,
+            max_requests_per_second=args.rate,
+            allow_insecure_http=args.allow_insecure_http,
+        ) as client,
     ):
         chunks = -(-len(order_ids) // MAX_ORDER_IDS_PER_REQUEST)
         progress = _progress_bar(err) if chunks > 1 and err.isatty() and not args.json else None
@@ -240,16 +298,30 @@ def _cancel(args: argparse.Namespace, stdin: IO[str], out: IO[str], err: IO[str]
             if stopped.result is None:  # pragma: no cover - the client always attaches it
                 raise
             result, error = stopped.result, stopped
+        except CancellationInterrupted as interrupt:
+            # Ctrl-C: what was settled is known; the rest is reported unresolved.
+            result, interrupted = interrupt.result, True
+        if progress is not None and len(result.cancelled) + len(result.failed) < len(order_ids):
+            err.write("\n")  # the bar stopped short of the end: end its line
     if args.json:
         _print_json(result, out)
     else:
         _print_table(order_ids, result, out)
+    out.flush()
+    if interrupted:
+        err.write("htx-swap: interrupted; orders not reported cancelled or failed are unresolved\n")
+        return EXIT_INTERRUPTED
     if error is not None:
         err.write(f"htx-swap: error: {_describe(error)}\n")
-        if isinstance(error, HtxAuthError) or getattr(error, "err_code", None) == UNKNOWN_CONTRACT:
+        if isinstance(error, HtxAuthError) or error_code(error) == HtxCode.UNKNOWN_CONTRACT:
             return EXIT_USAGE
         return EXIT_NOT_ALL_CANCELLED
     return EXIT_OK if result.all_cancelled else EXIT_NOT_ALL_CANCELLED
+
+
+def error_code(error: HtxError) -> int | None:
+    """HTX's code on an error that has one."""
+    return error.err_code if isinstance(error, HtxApiError) else None
 
 
 def _log_attempts(stream: IO[str]) -> None:
@@ -262,11 +334,12 @@ def _log_attempts(stream: IO[str]) -> None:
 
 
 def _describe(error: BaseException) -> str:
+    text = _printable(str(error))
     if isinstance(error, HtxRateLimitError):
-        return f"{error} (rate limit outlived the retries; the orders left are unresolved)"
+        return f"{text} (rate limit outlived the retries; the orders left are unresolved)"
     if isinstance(error, HtxAuthError):
-        return f"{error} (check HTX_ACCESS_KEY, HTX_SECRET_KEY and the clock)"
-    return str(error)
+        return f"{text} (check HTX_ACCESS_KEY, HTX_SECRET_KEY and the clock)"
+    return text
 
 
 def _sandbox(args: argparse.Namespace, out: IO[str]) -> int:
@@ -284,7 +357,7 @@ def _sandbox(args: argparse.Namespace, out: IO[str]) -> int:
         )
         out.flush()
 
-    rate = None if args.rate <= 0 else args.rate
+    rate = None if args.rate == 0 else float(args.rate)
     # Ctrl-C is how a foreground server is meant to stop: not an error.
     with suppress(KeyboardInterrupt):
         htx_sandbox.serve(
@@ -309,6 +382,10 @@ def main(
         if args.command == "sandbox":
             return _sandbox(args, out)
         return _cancel(args, stdin, out, err)
+    except BrokenPipeError:
+        # The reader went away (`| head`): nothing more to say, and no one to say it to.
+        _silence_stdout(out)
+        return EXIT_BROKEN_PIPE
     except (InvalidRequestError, HtxAuthError) as error:
         err.write(f"htx-swap: error: {_describe(error)}\n")
         return EXIT_USAGE
@@ -324,5 +401,15 @@ def main(
         err.write("htx-swap: interrupted\n")
         return EXIT_INTERRUPTED
     except Exception as error:  # a bug of ours: still one line, and orders may be unresolved
-        err.write(f"htx-swap: internal error: {type(error).__name__}: {error}\n")
+        err.write(f"htx-swap: internal error: {type(error).__name__}: {_printable(str(error))}\n")
         return EXIT_NOT_ALL_CANCELLED
+
+
+def _silence_stdout(out: IO[str]) -> None:
+    """After EPIPE, point stdout at /dev/null so the interpreter's final flush stays quiet."""
+    if out is sys.stdout:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        finally:
+            os.close(devnull)

@@ -9,14 +9,19 @@ Every error derives from one base, so ``except HtxError`` catches them all::
     │   └── HtxRateLimitError
     └── HtxTransportError
 
-Errors raised part-way through a batched cancellation carry ``result``: the
-``CancelResult`` known so far, so a caller can see which orders were cancelled
-before it failed. No message ever contains a secret key.
+``CancellationInterrupted`` is a ``KeyboardInterrupt`` (Ctrl-C reaches whoever catches that),
+carrying the partial result of the batch it interrupted.
+
+Errors raised part-way through a batched cancellation carry ``result``: the ``CancelResult``
+known so far, so a caller can see which orders were cancelled before it failed. No message ever
+contains a secret key or a signature.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+
+from ._codes import AUTH_CODES, HtxCode
 
 if TYPE_CHECKING:
     import httpx
@@ -24,8 +29,7 @@ if TYPE_CHECKING:
     from ._results import CancelResult
 
 __all__ = [
-    "AUTH_ERROR_CODES",
-    "RATE_LIMIT_ERROR_CODE",
+    "CancellationInterrupted",
     "HtxApiError",
     "HtxAuthError",
     "HtxError",
@@ -34,36 +38,47 @@ __all__ = [
     "InvalidRequestError",
 ]
 
-# 403 and 1253 reject the key or signature; 12001-12008 reject the signing
-# parameters (12001 is a clock outside HTX's window of about five minutes).
-AUTH_ERROR_CODES = frozenset({403, 1253, *range(12001, 12009)})
-RATE_LIMIT_ERROR_CODE = 1032
+# Gateways in front of HTX refuse a key or an address with these HTTP statuses and an HTML page,
+# not with an envelope: the caller must fix the same things as for HTX's own 403.
+AUTH_HTTP_STATUSES = frozenset({401, 403})
 
 
 class HtxError(Exception):
     """Base class for every error raised by htx_swap."""
 
+    result: CancelResult | None = None
+    """For an error that stopped a batched cancel: what was settled before it."""
+
 
 class InvalidRequestError(HtxError, ValueError):
-    """The input was rejected before any byte was sent."""
+    """The input or a setting was rejected before any byte was sent."""
 
 
 class HtxApiError(HtxError):
-    """HTX answered a request with ``"status":"error"``."""
+    """HTX (or a gateway in front of it) refused a request as a whole."""
+
+    # err_code and err_msg are HTX's, from a "status":"error" envelope (err_code is None for an
+    # HTTP status without an envelope); status_code is the HTTP status the reply came with;
+    # request and response are httpx's, when there was one. As openai-python's APIStatusError:
+    # HTTP's status and the vendor's code are never mixed up.
 
     def __init__(
         self,
-        err_code: int,
+        err_code: int | None,
         err_msg: str,
         *,
+        status_code: int | None = None,
         result: CancelResult | None = None,
         request: httpx.Request | None = None,
+        response: httpx.Response | None = None,
     ) -> None:
         super().__init__(err_code, err_msg)
         self.err_code = err_code
         self.err_msg = err_msg
+        self.status_code = status_code
         self.result = result
         self.request = request
+        self.response = response
 
     @classmethod
     def for_code(
@@ -73,16 +88,36 @@ class HtxApiError(HtxError):
         *,
         result: CancelResult | None = None,
         request: httpx.Request | None = None,
+        response: httpx.Response | None = None,
     ) -> HtxApiError:
-        """Build the most specific error class for ``err_code``."""
+        """The most specific error for HTX's request-level ``err_code`` (HTTP 200 envelope)."""
         error_class: type[HtxApiError] = HtxApiError
-        if err_code in AUTH_ERROR_CODES:
+        if err_code in AUTH_CODES:
             error_class = HtxAuthError
-        elif err_code == RATE_LIMIT_ERROR_CODE:
+        elif err_code == HtxCode.RATE_LIMITED:
             error_class = HtxRateLimitError
-        return error_class(err_code, err_msg, result=result, request=request)
+        return error_class(
+            err_code, err_msg, status_code=200, result=result, request=request, response=response
+        )
+
+    @classmethod
+    def for_status(
+        cls,
+        status_code: int,
+        err_msg: str,
+        *,
+        request: httpx.Request | None = None,
+        response: httpx.Response | None = None,
+    ) -> HtxApiError:
+        """An HTTP status with no envelope: HtxAuthError for 401 and 403, else HtxApiError."""
+        error_class = HtxAuthError if status_code in AUTH_HTTP_STATUSES else HtxApiError
+        return error_class(
+            None, err_msg, status_code=status_code, request=request, response=response
+        )
 
     def __str__(self) -> str:
+        if self.err_code is None:
+            return f"HTTP {self.status_code}: {self.err_msg}"
         return f"HTX error {self.err_code}: {self.err_msg}"
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -91,7 +126,7 @@ class HtxApiError(HtxError):
 
 
 class HtxAuthError(HtxApiError):
-    """HTX rejected the credentials, the signature or its timestamp."""
+    """HTX (or its gateway) rejected the credentials, the signature or its timestamp."""
 
 
 class HtxRateLimitError(HtxApiError):
@@ -99,7 +134,7 @@ class HtxRateLimitError(HtxApiError):
 
 
 class HtxTransportError(HtxError):
-    """The request failed in transit (connection, timeout, bad gateway reply)."""
+    """HTX could not be reached: no request got through (connection refused, DNS, TLS...)."""
 
     def __init__(
         self,
@@ -118,3 +153,14 @@ class HtxTransportError(HtxError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.message,), self.__dict__)
+
+
+class CancellationInterrupted(KeyboardInterrupt):
+    """Ctrl-C (or another KeyboardInterrupt) stopped a batch; ``result`` is what was settled."""
+
+    def __init__(self, result: CancelResult) -> None:
+        super().__init__()
+        self.result = result
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.result,))

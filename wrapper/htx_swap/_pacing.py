@@ -72,6 +72,29 @@ class SlidingWindowLimiter:
         self._slots: deque[Slot] = deque(maxlen=self._capacity)
         self._lock = threading.Lock()
 
+    @classmethod
+    def per_window(
+        cls,
+        requests: int,
+        seconds: float,
+        *,
+        margin: float = DEFAULT_MARGIN,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> SlidingWindowLimiter:
+        """At most ``requests`` starts in any window of ``seconds`` (plus the margin).
+
+        For HTX's pools, such as 72 trade requests per 3 s: not the same as 24 per second,
+        which would spread them evenly instead of allowing a burst of 72.
+        """
+        if isinstance(requests, bool) or not isinstance(requests, int) or requests < 1:
+            raise InvalidRequestError(f"requests must be an int >= 1; got {requests!r}")
+        _check_positive_finite("seconds", seconds, allow_zero=False)
+        limiter = cls(requests / seconds, margin=margin, clock=clock)
+        limiter._capacity = requests
+        limiter._window = float(seconds) + limiter._margin
+        limiter._slots = deque(maxlen=requests)
+        return limiter
+
     @property
     def capacity(self) -> int:
         """N: the most requests that may start within one window."""
@@ -135,7 +158,7 @@ class SlidingWindowLimiter:
 
     def __repr__(self) -> str:
         return (
-            f"SlidingWindowLimiter(max_per_second={self._max_per_second!r}, "
+            f"SlidingWindowLimiter(capacity={self._capacity!r}, window={self._window!r}, "
             f"margin={self._margin!r})"
         )
 

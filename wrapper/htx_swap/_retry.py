@@ -1,14 +1,13 @@
-"""The retry rule in one place: what is retried, and how long to wait before trying again.
+"""How long to wait before trying again, and when not to.
 
-Retried: transport errors (connect, timeouts, dropped connections), HTTP 429 and 5xx from
-gateways, bodies that are not the JSON envelope, and HTX's 1032 (rate limit). A retry after a lost
-reply is safe because HTX answers 1071 ("already cancelled") for an order the lost attempt
-cancelled, and 1071 counts as cancelled.
+Which failures are retried, and for which operations, is the engine's decision (``_engine``),
+by each operation's retry safety; this module only times the retries.
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
 import random
 import time
 from collections.abc import Mapping
@@ -28,8 +27,8 @@ DEFAULT_MAX_RETRIES = 3
 # Seconds before the first retry; doubles per retry up to BACKOFF_MAX.
 BACKOFF_INITIAL = 0.25
 BACKOFF_MAX = 8.0
-# A Retry-After or ratelimit-reset further away than this is not waited for in full: a
-# misconfigured gateway must not park a cancel for minutes during a fast market.
+# A server asking for a longer wait than this means "not now": the request is not retried (as
+# openai-python does), rather than retried early into the same refusal.
 RETRY_HINT_MAX = 30.0
 
 
@@ -38,8 +37,16 @@ def is_retryable_status(status_code: int) -> bool:
     return status_code == 429 or 500 <= status_code <= 599
 
 
-def server_hint(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
-    """Seconds the server asked us to wait (Retry-After, ratelimit-reset), if it said so."""
+def server_hint(
+    headers: Mapping[str, str], *, now: float | None = None, server_now: float | None = None
+) -> float | None:
+    """Seconds the server asked us to wait (Retry-After, ratelimit-reset), if it said so.
+
+    ``now`` is the local wall clock (epoch seconds), against which an HTTP-date Retry-After is
+    read. ``server_now`` is HTX's own clock when known (its reply's ``ts``, or the local clock
+    corrected by the signing offset): ``ratelimit-reset`` is a time on HTX's clock, and
+    comparing it with a local clock that is off would wait for the wrong time.
+    """
     now = time.time() if now is None else now
     hints: list[float] = []
     retry_after = headers.get("retry-after")
@@ -47,15 +54,16 @@ def server_hint(headers: Mapping[str, str], *, now: float | None = None) -> floa
         try:
             hints.append(float(retry_after))
         except ValueError:
-            with contextlib.suppress(TypeError, ValueError):
+            with contextlib.suppress(TypeError, ValueError, OverflowError):
                 hints.append(parsedate_to_datetime(retry_after).timestamp() - now)
     reset_ms = headers.get("ratelimit-reset")
     if reset_ms:
         with contextlib.suppress(ValueError):
-            hints.append(int(reset_ms) / 1000.0 - now)
+            hints.append(int(reset_ms) / 1000.0 - (now if server_now is None else server_now))
+    hints = [hint for hint in hints if math.isfinite(hint)]
     if not hints:
         return None
-    return min(max(max(hints), 0.0), RETRY_HINT_MAX)
+    return max(max(hints), 0.0)
 
 
 def retry_delay(
@@ -64,14 +72,20 @@ def retry_delay(
     headers: Mapping[str, str] | None = None,
     rng: random.Random | None = None,
     now: float | None = None,
-) -> float:
-    """Capped exponential backoff with jitter, never shorter than what the server asked for.
+    server_now: float | None = None,
+) -> float | None:
+    """Seconds before retry number ``retry_number`` (1, 2, ...), or None for "don't retry now".
 
-    The jitter is "equal jitter": half the backoff is fixed, half random, so concurrent chunks
-    that failed together spread out but none retries at once.
+    Capped exponential backoff with "equal jitter" (half fixed, half random, so chunks that
+    failed together spread out but none retries at once), never shorter than what the server
+    asked for; None when the server asked for more than ``RETRY_HINT_MAX``.
     """
     ceiling = min(BACKOFF_MAX, BACKOFF_INITIAL * 2.0 ** max(retry_number - 1, 0))
     jitter = random.random() if rng is None else rng.random()  # noqa: S311 - jitter, not crypto
     delay = ceiling / 2 + jitter * ceiling / 2
-    hint = server_hint(headers, now=now) if headers is not None else None
-    return delay if hint is None else max(delay, hint)
+    hint = None if headers is None else server_hint(headers, now=now, server_now=server_now)
+    if hint is None:
+        return delay
+    if hint > RETRY_HINT_MAX:
+        return None
+    return max(delay, hint)

@@ -5,18 +5,36 @@ Every rejection raises ``InvalidRequestError`` naming the offending value with `
 
 from __future__ import annotations
 
+import ipaddress
+import math
 import re
 from collections.abc import Iterable, Sequence
+
+import httpx
 
 from ._errors import InvalidRequestError
 
 __all__ = [
     "MAX_ORDER_ID",
     "MAX_ORDER_IDS_PER_REQUEST",
+    "check_max_retries",
+    "check_pool_limit",
+    "check_rate",
+    "check_timeout",
     "chunk_order_ids",
     "normalize_order_ids",
+    "validate_base_url",
     "validate_contract_code",
 ]
+
+# Beyond these a setting is a mistake, not a choice: an attempt that may take an hour, a rate no
+# exchange allows, a retry loop of minutes.
+MAX_TIMEOUT = 600.0
+MAX_RATE = 10_000.0
+MAX_RETRIES = 100
+MAX_POOL_LIMIT = 100_000
+# Echo at most this much of a bad value in an error message.
+_ECHO_LIMIT = 80
 
 # HTX order IDs are int64; HTX rejects more than 10 IDs in one swap_track_cancel.
 MAX_ORDER_ID = 2**63 - 1
@@ -100,13 +118,16 @@ def _normalize_order_id(value: object, position: int) -> str:
 
 
 def _describe(value: object) -> str:
-    """``repr(value)``, except for an int too long for Python to print (over 4300 digits)."""
+    """``repr(value)``, cut short, and never failing on an int too long to print."""
+    if isinstance(value, str):
+        return _echo(value)
     try:
-        return repr(value)
+        text = repr(value)
     except ValueError:
         if isinstance(value, int):
             return f"<int of {value.bit_length()} bits>"
         raise
+    return text if len(text) <= _ECHO_LIMIT else f"{text[:_ECHO_LIMIT]}... ({len(text)} characters)"
 
 
 def _order_id_str_problem(value: str) -> str:
@@ -139,3 +160,107 @@ def chunk_order_ids(
             f"chunk size must be from 1 to {MAX_ORDER_IDS_PER_REQUEST}; got {size!r}"
         )
     return [tuple(order_ids[start : start + size]) for start in range(0, len(order_ids), size)]
+
+
+# --- client settings ----------------------------------------------------------------------------
+
+
+def validate_base_url(value: object, *, allow_insecure_http: bool = False) -> str:
+    """Return a base URL requests can be signed for, without a trailing slash.
+
+    HTX signs the query but not the JSON body, so a signed request seen in clear text can be
+    replayed with other order IDs: plain ``http://`` is for loopback (the sandbox) unless
+    ``allow_insecure_http`` says otherwise. A query, fragment or user info would be sent
+    unsigned or leak, so they are refused.
+    """
+    if not isinstance(value, str):
+        raise InvalidRequestError(f"base_url must be a str; got {type(value).__name__}")
+    shown = _echo(value)
+    try:
+        url = httpx.URL(value)
+    except (httpx.InvalidURL, TypeError, ValueError) as error:
+        raise InvalidRequestError(f"base_url is not a valid URL ({error}): {shown}") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise InvalidRequestError(f"base_url must be an http(s) URL with a host; got {shown}")
+    if url.userinfo:
+        raise InvalidRequestError("base_url must not carry a user name or password")
+    if url.query or "?" in value:
+        raise InvalidRequestError(f"base_url must not have a query; got {shown}")
+    if url.fragment or "#" in value:
+        raise InvalidRequestError(f"base_url must not have a fragment; got {shown}")
+    if url.scheme == "http" and not allow_insecure_http and not _is_loopback(url.host):
+        raise InvalidRequestError(
+            f"base_url {shown} is plain http to a host that is not loopback: anyone on the path "
+            "could replay the signed requests. Use https://, or pass allow_insecure_http=True "
+            "(--allow-insecure-http) if you really mean it"
+        )
+    return value.rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_timeout(value: object) -> float:
+    """Seconds an attempt may take: a finite number above 0, at most 600."""
+    number = _finite_number("timeout", value)
+    if not 0 < number <= MAX_TIMEOUT:
+        raise InvalidRequestError(
+            f"timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds; got {value!r}"
+        )
+    return number
+
+
+def check_max_retries(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_RETRIES:
+        raise InvalidRequestError(
+            f"max_retries must be an int from 0 to {MAX_RETRIES}; got {value!r}"
+        )
+    return value
+
+
+def check_rate(value: object) -> float | None:
+    """Requests per second: None (no pacing), or a finite number above 0 and at most 10,000."""
+    if value is None:
+        return None
+    number = _finite_number("max_requests_per_second", value)
+    if not 0 < number <= MAX_RATE:
+        raise InvalidRequestError(
+            f"max_requests_per_second must be more than 0 and at most {MAX_RATE:g} "
+            f"(or None for no pacing); got {value!r}"
+        )
+    return number
+
+
+def check_pool_limit(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_POOL_LIMIT:
+        raise InvalidRequestError(
+            f"pool_limit must be an int from 1 to {MAX_POOL_LIMIT} (or None); got {value!r}"
+        )
+    return value
+
+
+def _finite_number(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidRequestError(f"{name} must be a number; got {value!r}")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise InvalidRequestError(f"{name} must be finite; got {value!r}")
+    return number
+
+
+def _echo(value: str) -> str:
+    """``repr(value)``, cut short: an error message is no place for a megabyte of input."""
+    if len(value) <= _ECHO_LIMIT:
+        return repr(value)
+    return f"{value[:_ECHO_LIMIT]!r}... ({len(value)} characters)"

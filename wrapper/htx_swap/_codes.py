@@ -1,0 +1,94 @@
+"""HTX's error codes, named once, and how the SDK reads them off the wire.
+
+HTX reports a refused request in the envelope's top-level ``err_code`` and a refused order in
+``data.errors[].err_code``. The groups below say what the engine does with a request-level code;
+per-order codes are read by the operation that asked (1071 means the order *is* cancelled).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+
+__all__ = [
+    "AUTH_CODES",
+    "NOT_EXECUTED_CODES",
+    "RETRY_LATER_CODES",
+    "HtxCode",
+    "normalize_code",
+]
+
+
+class HtxCode(enum.IntEnum):
+    """The HTX codes this SDK acts on (FACTS.md, TRAILING-FAMILY.md section 4)."""
+
+    VERIFICATION_FAILURE = 403
+    """The access key or signature was refused."""
+    SYSTEM_ERROR = 1000
+    SYSTEM_BUSY = 1004
+    UNKNOWN_CONTRACT = 1014
+    """This contract doesn't exist."""
+    ORDER_NOT_FOUND_LEGACY = 1017
+    INPUT_ERROR = 1030
+    RATE_LIMITED = 1032
+    """The number of access exceeded the limit."""
+    NO_ORDERS_TO_CANCEL = 1051
+    SETTLING = 1056
+    ORDER_NOT_FOUND = 1061
+    CANCELLING = 1062
+    ORDER_EXECUTED = 1063
+    PARAMETER_MISSING = 1066
+    PARAMETER_ILLEGAL = 1067
+    ALREADY_CANCELLED = 1071
+    """Repeated cancellation: the order is cancelled, which is what a cancel wants."""
+    NO_TRAILING_PERMISSION = 1413
+    CALLBACK_RATE_OUT_OF_RANGE = 1425
+    ACTIVATION_PRICE_WRONG_SIDE = 1426
+    TOO_MANY_TRAILING_ORDERS = 1427
+    TOO_MANY_STOP_ORDERS = 1455
+    TOO_MANY_FUTURES_TRAILING_ORDERS = 1470
+    REDUCE_ONLY_EXCEEDS_POSITION = 1492
+    SIGNATURE_REJECTED = 1253
+    TIMESTAMP_OUT_OF_WINDOW = 12001
+    """The signing timestamp is more than about five minutes from HTX's clock."""
+    WRONG_SIGNATURE_VERSION = 12002
+    WRONG_SIGNATURE_METHOD = 12003
+    KEY_EXPIRED = 12004
+    IP_NOT_ALLOWED = 12005
+    VERIFICATION_FAILED = 12008
+
+
+# Refuse the key, the signature or its timestamp: every request fails alike, so stop. The whole
+# 12001-12008 signing range counts, named or not.
+AUTH_CODES: frozenset[int] = frozenset(
+    {HtxCode.VERIFICATION_FAILURE, HtxCode.SIGNATURE_REJECTED, *range(12001, 12009)}
+)
+# "Try later": retried with backoff, like a lost reply.
+RETRY_LATER_CODES: frozenset[int] = frozenset(
+    {HtxCode.RATE_LIMITED, HtxCode.SYSTEM_BUSY, HtxCode.SYSTEM_ERROR}
+)
+# Refused at the door, before anything was executed: safe to resend even an order placement.
+# (A system error may come after execution began, so 1000 is not among them.)
+NOT_EXECUTED_CODES: frozenset[int] = (
+    frozenset({HtxCode.RATE_LIMITED, HtxCode.SYSTEM_BUSY}) | AUTH_CODES
+)
+
+_DECIMAL_CODE = re.compile(r"-?[0-9]{1,9}", re.ASCII)
+
+
+def normalize_code(value: object) -> int | None:
+    """An error code as HTX may send it (``1071``, ``1071.0``, ``"1071"``) as an int, else None.
+
+    Codes are read once, here, where the reply is read: a code that is not a whole number
+    (``"abc"``, ``1071.5``, ``true``) makes the reply unreadable rather than a failure with
+    code 0.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str) and _DECIMAL_CODE.fullmatch(value):
+        return int(value)
+    return None
