@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
+from virtual_time import RecordingWaits
 
 from htx_swap import (
     AsyncSwapClient,
@@ -23,8 +24,6 @@ from htx_swap import (
     OrderFailure,
     SwapClient,
 )
-
-from .support import RecordingWaits
 
 BASE_URL = "https://api.hbdm.com"
 ENDPOINT = f"{BASE_URL}/linear-swap-api/v1/swap_track_cancel"

@@ -21,7 +21,7 @@ __all__ = ["CancelBatch", "Progress"]
 
 logger = logging.getLogger("htx_swap")
 
-# progress(settled, total): counts of orders whose chunk is settled.
+# progress(settled, total): how many orders are settled (cancelled or failed) so far, of all.
 Progress = Callable[[int, int], None]
 
 
@@ -60,19 +60,22 @@ class CancelBatch:
         """Record what the chunk's own call said about the chunk's own orders."""
         chunk: tuple[str, ...] = call.context
         outcome = call.outcome
+        settled = 0
         if isinstance(outcome, Answered):
-            self._record(chunk, outcome.value)
+            settled = self._record(chunk, outcome.value)
         elif isinstance(outcome, Refused):
             # A definitive answer for the whole chunk: HTX refused it, so none was cancelled.
             self.result.record_failed(
                 OrderFailure(order_id, outcome.err_code, outcome.err_msg) for order_id in chunk
             )
+            settled = len(chunk)
         if self._progress is not None and not call.cut_short:
             with self._lock:
-                self._settled += len(chunk)
+                self._settled += settled
                 self._progress(self._settled, len(self.result.order_ids))
 
-    def _record(self, chunk: tuple[str, ...], answer: CancelAnswer) -> None:
+    def _record(self, chunk: tuple[str, ...], answer: CancelAnswer) -> int:
+        """Record the answer for the chunk's own orders; return how many it settled."""
         asked = frozenset(chunk)
         strangers = [
             order_id
@@ -93,6 +96,7 @@ class CancelBatch:
             logger.warning(
                 "HTX's reply did not mention %d order(s); they stay unresolved", len(silent)
             )
+        return len(answered)
 
     def finish(self) -> CancelResult:
         """The result, or the error that stopped the batch carrying the result so far."""

@@ -159,7 +159,9 @@ def _read_ids(args: argparse.Namespace, stdin: IO[str]) -> list[str]:
         name = "stdin" if args.from_file == "-" else args.from_file
         try:
             if args.from_file == "-":
-                text = stdin.read()
+                # Bytes when there are any: the terminal's locale must not decide what an ID is.
+                raw = getattr(stdin, "buffer", None)
+                text = stdin.read() if raw is None else raw.read().decode("utf-8-sig")
             else:
                 # utf-8-sig: a byte order mark (as some editors write) is not part of the first ID.
                 with open(args.from_file, encoding="utf-8-sig") as file:

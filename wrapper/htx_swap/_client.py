@@ -280,7 +280,13 @@ class AsyncSwapClient(_BaseSwapClient):
         return batch.finish()
 
     async def close(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool (on a finished event loop, its connections went with it)."""
+        import asyncio
+
+        bound = None if self._loop is None else self._loop()
+        if bound is not None and bound is not asyncio.get_running_loop():
+            self._open_http()  # nothing to close here; start clean should the client be reused
+            return
         await self.generated.get_async_httpx_client().aclose()
 
     async def __aenter__(self) -> Self:

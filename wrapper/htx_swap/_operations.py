@@ -24,6 +24,7 @@ from ._results import OrderFailure
 
 __all__ = [
     "CANCEL_TRAILING_ORDERS",
+    "OPERATIONS",
     "POOLS",
     "TRADE_INTERFACE_LIMIT",
     "CancelAnswer",
@@ -158,3 +159,7 @@ CANCEL_TRAILING_ORDERS: Operation[CancelAnswer] = Operation(
     pool=Pool.TRADE,
     interface_limit=TRADE_INTERFACE_LIMIT,
 )
+
+
+# Every operation the SDK sends; tests compare each declaration with the spec's x-rate-limit.
+OPERATIONS: tuple[Operation[Any], ...] = (CANCEL_TRAILING_ORDERS,)

@@ -182,6 +182,10 @@ def validate_base_url(value: object, *, allow_insecure_http: bool = False) -> st
         raise InvalidRequestError(f"base_url is not a valid URL ({error}): {shown}") from None
     if url.scheme not in ("http", "https") or not url.host:
         raise InvalidRequestError(f"base_url must be an http(s) URL with a host; got {shown}")
+    if not _is_host(url):
+        raise InvalidRequestError(f"base_url is not a valid URL (its host): {shown}")
+    if url.port is not None and not 1 <= url.port <= 65535:
+        raise InvalidRequestError(f"base_url has port {url.port}, outside 1 to 65535: {shown}")
     if url.userinfo:
         raise InvalidRequestError("base_url must not carry a user name or password")
     if url.query or "?" in value:
@@ -195,6 +199,18 @@ def validate_base_url(value: object, *, allow_insecure_http: bool = False) -> st
             "(--allow-insecure-http) if you really mean it"
         )
     return value.rstrip("/")
+
+
+# A DNS name as sent (IDNA-encoded): labels of letters, digits and hyphens.
+_DNS_NAME = re.compile(r"(?=.{1,253}\.?$)[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})*\.?", re.ASCII)
+
+
+def _is_host(url: httpx.URL) -> bool:
+    try:
+        ipaddress.ip_address(url.host)
+    except ValueError:
+        return _DNS_NAME.fullmatch(url.raw_host.decode("ascii", "replace")) is not None
+    return True
 
 
 def _is_loopback(host: str) -> bool:
