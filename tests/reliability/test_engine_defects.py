@@ -122,6 +122,13 @@ MALFORMED = {
         "data": {"errors": [{"order_id": 826052268312821760, "err_code": 1061}], "successes": ""},
         "ts": 1,
     },
+    "successes not IDs": {"status": "ok", "data": {"errors": [], "successes": "a,b"}, "ts": 1},
+    "errors null": {"status": "ok", "data": {"errors": None, "successes": ""}, "ts": 1},
+    "per-order err_code not a number": {
+        "status": "ok",
+        "data": {"errors": [{"order_id": "1", "err_code": "x"}], "successes": ""},
+        "ts": 1,
+    },
     "err_code not a number": refused("abc"),
     "err_code a fraction": refused(1032.5),
     "12001 with ts null": refused(12001, ts=None) | {"ts": None},

@@ -199,13 +199,39 @@ def test_a_huge_reply_is_unreadable_and_costs_no_more_than_the_cap(script: Any) 
     assert peak < 8 * MAX_REPLY_BYTES, f"peak {peak} bytes"
 
 
-def test_a_compressed_reply_within_the_cap_is_read() -> None:
+def _raw_deflate(data: bytes) -> bytes:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush()
+
+
+@pytest.mark.parametrize(
+    ("encoding", "compress"),
+    [("gzip", gzip.compress), ("deflate", zlib.compress), ("deflate", _raw_deflate)],
+    ids=["gzip", "deflate", "raw deflate"],
+)
+def test_a_compressed_reply_within_the_cap_is_read(encoding: str, compress: Any) -> None:
     def script(request: Received, reply: Reply) -> None:
-        body = gzip.compress(json.dumps(ok(request.order_ids)).encode())
-        reply.body(body, headers={"content-encoding": "gzip"})
+        body = compress(json.dumps(ok(request.order_ids)).encode())
+        reply.body(body, headers={"content-encoding": encoding})
 
     with scripted(script) as server, SwapClient(KEYS, base_url=server.base_url) as client:
         assert client.cancel_trailing_orders(CONTRACT, IDS[:3]).all_cancelled
+
+
+@pytest.mark.parametrize(
+    ("encoding", "body"),
+    [("br", b"\x1b\x00"), ("gzip", b"not gzip at all")],
+    ids=["br", "bad gzip"],
+)
+def test_a_reply_the_guard_cannot_decode_is_unreadable(encoding: str, body: bytes) -> None:
+    def script(request: Received, reply: Reply) -> None:
+        reply.body(body, headers={"content-encoding": encoding})
+
+    with (
+        scripted(script) as server,
+        SwapClient(KEYS, base_url=server.base_url, max_retries=0) as client,
+    ):
+        assert client.cancel_trailing_orders(CONTRACT, IDS[:2]).unresolved == tuple(IDS[:2])
 
 
 # 9. Progress counts only what was settled.
