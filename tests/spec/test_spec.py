@@ -128,7 +128,7 @@ def test_request_reply_and_envelope_are_named_components(
         "mapping": {"ok": f"{SCHEMA_REF}{name}Reply", "error": f"{SCHEMA_REF}ErrorReply"},
     }
     ok = _schema(spec, f"{name}Reply")
-    assert ok["properties"]["status"]["enum"] == ["ok"]
+    assert _ref_name(ok["properties"]["status"]) == "OkStatus"
     assert set(ok["required"]) == {"status", "data", "ts"}
     assert "$ref" in ok["properties"]["data"], "data is a named schema too"
 
@@ -143,6 +143,9 @@ def test_no_component_is_named_like_a_generated_operation_type(spec: dict[str, A
 
 def test_names_the_wrapper_relies_on_are_kept(spec: dict[str, Any]) -> None:
     schemas = spec["components"]["schemas"]
+    assert schemas["OkStatus"]["enum"] == ["ok"]
+    assert schemas["ErrorStatus"]["enum"] == ["error"]
+    assert _ref_name(schemas["ErrorReply"]["properties"]["status"]) == "ErrorStatus"
     assert {"CancelTrailingOrdersRequest", "CancelTrailingOrdersReply", "ErrorReply"} <= set(
         schemas
     )

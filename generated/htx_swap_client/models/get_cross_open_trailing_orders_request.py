@@ -23,15 +23,15 @@ class GetCrossOpenTrailingOrdersRequest:
             pair (str | Unset): the pair Example: BTC-USDT.
             trade_type (TradeType | Unset): Which orders to list: `0` all, `1` buy long, `2` sell short, `3` buy short, `4`
                 sell long, `17` buy (one-way mode), `18` sell (one-way mode).
-            page_index (int | Unset): The page, from 1 (default 1). Default: 1. Example: 1.
-            page_size (int | Unset): Orders per page (default 20, at most 50). Default: 20. Example: 50.
+            page_index (int | Unset): The page, from 1 (HTX sends the first when omitted). Example: 1.
+            page_size (int | Unset): Orders per page, at most 50 (HTX sends 20 when omitted). Example: 50.
     """
 
     contract_code: str | Unset = UNSET
     pair: str | Unset = UNSET
     trade_type: TradeType | Unset = UNSET
-    page_index: int | Unset = 1
-    page_size: int | Unset = 20
+    page_index: int | Unset = UNSET
+    page_size: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

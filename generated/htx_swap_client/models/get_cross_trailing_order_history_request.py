@@ -27,8 +27,8 @@ class GetCrossTrailingOrderHistoryRequest:
             contract_code (str | Unset): contract code, of a swap (`BTC-USDT`) or a future (`BTC-USDT-210625`) Example: BTC-
                 USDT.
             pair (str | Unset): the pair Example: BTC-USDT.
-            page_index (int | Unset): The page, from 1 (default 1). Default: 1. Example: 1.
-            page_size (int | Unset): Orders per page (default 20, at most 50). Default: 20. Example: 50.
+            page_index (int | Unset): The page, from 1 (HTX sends the first when omitted). Example: 1.
+            page_size (int | Unset): Orders per page, at most 50 (HTX sends 20 when omitted). Example: 50.
             sort_by (HistorySortBy | Unset): The field to sort by, descending: `created_at` (the default) or `update_time`.
                 (HTX's English table says `create_date`; its examples, its Chinese documentation and its SDKs send
                 `created_at`.)
@@ -39,8 +39,8 @@ class GetCrossTrailingOrderHistoryRequest:
     create_date: int
     contract_code: str | Unset = UNSET
     pair: str | Unset = UNSET
-    page_index: int | Unset = 1
-    page_size: int | Unset = 20
+    page_index: int | Unset = UNSET
+    page_size: int | Unset = UNSET
     sort_by: HistorySortBy | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -24,8 +24,8 @@ class GetTrailingOrderHistoryRequest:
         trade_type (TradeType): Which orders to list: `0` all, `1` buy long, `2` sell short, `3` buy short, `4` sell
             long, `17` buy (one-way mode), `18` sell (one-way mode).
         create_date (int): How many days back to look, at most 90. Example: 30.
-        page_index (int | Unset): The page, from 1 (default 1). Default: 1. Example: 1.
-        page_size (int | Unset): Orders per page (default 20, at most 50). Default: 20. Example: 50.
+        page_index (int | Unset): The page, from 1 (HTX sends the first when omitted). Example: 1.
+        page_size (int | Unset): Orders per page, at most 50 (HTX sends 20 when omitted). Example: 50.
         sort_by (HistorySortBy | Unset): The field to sort by, descending: `created_at` (the default) or `update_time`.
             (HTX's English table says `create_date`; its examples, its Chinese documentation and its SDKs send
             `created_at`.)
@@ -35,8 +35,8 @@ class GetTrailingOrderHistoryRequest:
     status: str
     trade_type: TradeType
     create_date: int
-    page_index: int | Unset = 1
-    page_size: int | Unset = 20
+    page_index: int | Unset = UNSET
+    page_size: int | Unset = UNSET
     sort_by: HistorySortBy | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
