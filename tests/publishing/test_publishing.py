@@ -1,19 +1,14 @@
-"""Publishing the spec for other languages: the artifacts, the TypeScript consumer, the gate.
+"""Publishing the spec for other languages: the artifacts and the TypeScript consumer.
 
-These run the real scripts (and the Node tools pinned in package.json) as subprocesses.
-openapi-diff takes a few seconds per comparison, so the gate's scenarios run concurrently, once.
+These run the real scripts (and the Node tools pinned in package.json) as subprocesses. The gate
+is tested in test_gate.py.
 """
 
 from __future__ import annotations
 
-import copy
 import json
-import os
 import re
 import subprocess
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +20,7 @@ SPEC = ROOT / "openapi" / "htx-linear-swap.yaml"
 CHANGELOG = ROOT / "openapi" / "CHANGELOG.md"
 PUBLISHED = ROOT / "openapi" / "published"
 PUBLISH = ROOT / "scripts" / "publish-spec"
-GATE = ROOT / "scripts" / "check-spec-compat"
 TS_CONSUMER = ROOT / "tests" / "consumers" / "typescript"
-PATH = "/linear-swap-api/v1/swap_track_cancel"
 NAME = "htx-linear-swap"
 
 
@@ -146,181 +139,3 @@ def test_typescript_consumer_type_checks() -> None:
     assert "CancelTrailingOrdersReply" in generated
     assert 'status: "ok"' in generated
     assert 'status: "error"' in generated
-
-
-# --- the breaking-change gate ----------------------------------------------------------------
-
-
-def test_gate_passes_on_the_working_spec() -> None:
-    """The repository's own state: the spec against openapi/published/. If this fails, the
-    output says why (openapi-diff's explanation for a breaking change)."""
-    result = run(GATE)
-    assert result.returncode == 0, result.stdout
-    assert "PASS" in result.stdout
-
-
-def drop_reply_ts(doc: dict[str, Any]) -> None:
-    """Breaking: `ts` is no longer in the processed reply (property and `required`)."""
-    reply = doc["components"]["schemas"]["CancelTrailingOrdersReply"]
-    del reply["properties"]["ts"]
-    reply["required"].remove("ts")
-
-
-def add_path(doc: dict[str, Any]) -> None:
-    """Non-breaking (openapi-diff: path.add): a new operation."""
-    operation = copy.deepcopy(doc["paths"][PATH])
-    operation["post"]["operationId"] = "cancelTrailingOrdersAgain"
-    doc["paths"][f"{PATH}_again"] = operation
-
-
-def reword(doc: dict[str, Any]) -> None:
-    """Wording only: openapi-diff reports no change, but the document differs."""
-    doc["components"]["schemas"]["OrderCancelError"]["description"] += " Reworded."
-
-
-Version = tuple[int, int, int]
-
-
-def same(v: Version) -> str:
-    return "{}.{}.{}".format(*v)
-
-
-def patch_up(v: Version) -> str:
-    return f"{v[0]}.{v[1]}.{v[2] + 1}"
-
-
-def major_up(v: Version) -> str:
-    return f"{v[0] + 1}.0.0"
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """The working spec: the repository's spec, changed, at `version`; the published directory:
-    the repository's spec under each of `published` versions."""
-
-    change: Callable[[dict[str, Any]], None] | None
-    version: Callable[[Version], str]
-    changelog_entry: bool = False
-    published: Callable[[Version], list[str]] = lambda v: [same(v)]
-
-
-SCENARIOS = {
-    "breaking-same-version": Scenario(drop_reply_ts, same),
-    "breaking-major-raised": Scenario(drop_reply_ts, major_up, changelog_entry=True),
-    "additive-same-version": Scenario(add_path, same),
-    "additive-patch-with-entry": Scenario(add_path, patch_up, changelog_entry=True),
-    "additive-patch-without-entry": Scenario(add_path, patch_up),
-    "reworded-same-version": Scenario(reword, same),
-    "lower-than-published": Scenario(None, same, published=lambda v: [major_up(v)]),
-    # Unchanged from the newest, X.10.0; comparing with X.9.0 instead would fail (no entry).
-    "newest-by-semver": Scenario(
-        None, lambda v: f"{v[0]}.10.0", published=lambda v: [f"{v[0]}.9.0", f"{v[0]}.10.0"]
-    ),
-}
-
-
-@pytest.fixture(scope="module")
-def gate(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess[str]]:
-    """Every scenario in its own directory; the gate runs on all of them at once."""
-    baseline = load_spec()
-    base_version = version_of(baseline)
-    commands: dict[str, list[str | Path]] = {}
-    for name, scenario in SCENARIOS.items():
-        directory = tmp_path_factory.mktemp(name)
-        published_dir = directory / "published"
-        published_dir.mkdir()
-        for version in scenario.published(base_version):
-            doc = copy.deepcopy(baseline)
-            doc["info"]["version"] = version
-            (published_dir / f"{version}.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
-        working = copy.deepcopy(baseline)
-        if scenario.change is not None:
-            scenario.change(working)
-        working["info"]["version"] = scenario.version(base_version)
-        spec = directory / "spec.yaml"
-        spec.write_text(yaml.safe_dump(working, sort_keys=False), encoding="utf-8")
-        changelog = directory / "CHANGELOG.md"
-        text = CHANGELOG.read_text(encoding="utf-8")
-        if scenario.changelog_entry:
-            text += f"\n## {working['info']['version']}\n\n- What changed.\n"
-        changelog.write_text(text, encoding="utf-8")
-        commands[name] = [GATE, "--spec", spec, "--published-dir", published_dir]
-        commands[name] += ["--changelog", changelog]
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1)) as pool:
-        futures = {name: pool.submit(run, *command) for name, command in commands.items()}
-        return {name: future.result() for name, future in futures.items()}
-
-
-def verdict(result: subprocess.CompletedProcess[str]) -> str:
-    lines = [line for line in result.stdout.splitlines() if line.startswith("check-spec-compat:")]
-    return lines[-1]
-
-
-def test_gate_fails_a_breaking_change_without_major_raise_with_the_diff(
-    gate: dict[str, subprocess.CompletedProcess[str]],
-) -> None:
-    result = gate["breaking-same-version"]
-    assert result.returncode == 1, result.stdout
-    # openapi-diff's own explanation, then the gate's summary and verdict.
-    assert "Breaking changes found between the two specifications" in result.stdout
-    assert '"code": "response.body.scope.add"' in result.stdout
-    assert "FAIL: breaking changes" in verdict(result)
-    assert f"raise info.version to {version_of(load_spec())[0] + 1}.0.0" in verdict(result)
-
-
-def test_gate_passes_a_breaking_change_with_major_raise(
-    gate: dict[str, subprocess.CompletedProcess[str]],
-) -> None:
-    result = gate["breaking-major-raised"]
-    assert result.returncode == 0, result.stdout
-    assert "PASS: breaking changes" in verdict(result)
-
-
-def test_gate_fails_an_additive_change_without_version_raise(
-    gate: dict[str, subprocess.CompletedProcess[str]],
-) -> None:
-    result = gate["additive-same-version"]
-    assert result.returncode == 1, result.stdout
-    assert '"code": "path.add"' in result.stdout
-    assert "FAIL: the spec has non-breaking changes" in verdict(result)
-
-
-def test_gate_passes_an_additive_change_with_patch_raise_and_changelog_entry(
-    gate: dict[str, subprocess.CompletedProcess[str]],
-) -> None:
-    result = gate["additive-patch-with-entry"]
-    assert result.returncode == 0, result.stdout
-    assert "PASS: non-breaking changes" in verdict(result)
-
-
-def test_gate_requires_a_changelog_entry_for_the_raised_version(
-    gate: dict[str, subprocess.CompletedProcess[str]],
-) -> None:
-    result = gate["additive-patch-without-entry"]
-    assert result.returncode == 1, result.stdout
-    assert f"'## {patch_up(version_of(load_spec()))}' entry" in verdict(result)
-
-
-def test_gate_fails_a_reworded_spec_without_version_raise(
-    gate: dict[str, subprocess.CompletedProcess[str]],
-) -> None:
-    result = gate["reworded-same-version"]
-    assert result.returncode == 1, result.stdout
-    assert "No changes found between the two specifications" in result.stdout
-    assert "doesn't classify" in verdict(result)
-
-
-def test_gate_fails_a_version_lower_than_published(
-    gate: dict[str, subprocess.CompletedProcess[str]],
-) -> None:
-    result = gate["lower-than-published"]
-    assert result.returncode == 1, result.stdout
-    assert "is lower than the published" in verdict(result)
-
-
-def test_gate_orders_published_versions_by_semver(
-    gate: dict[str, subprocess.CompletedProcess[str]],
-) -> None:
-    result = gate["newest-by-semver"]
-    assert result.returncode == 0, result.stdout
-    assert f"is the published {version_of(load_spec())[0]}.10.0, unchanged" in verdict(result)
