@@ -40,6 +40,14 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.installed node_modules/.installed
 
+# The docs test opens dist/spec/index.html in headless Chromium: Debian's package, installed only
+# when /usr/bin/chromium is missing (a file target with no prerequisites: a no-op once it exists).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq
+	$$( [ "$$(id -u)" = 0 ] || echo sudo ) env DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y -qq --no-install-recommends chromium
+
 demo: $(VENV)/.runtime
 	$(BIN)/python scripts/demo.py
 
@@ -63,7 +71,7 @@ typecheck: $(VENV)/.installed
 
 # coverage run, not pytest --cov: the htx_sandbox pytest plugin is imported before pytest-cov
 # starts, which would count the sandbox's module-level lines as never run.
-pytest: setup
+pytest: setup $(CHROMIUM)
 	$(BIN)/python -m coverage erase
 	$(BIN)/python -m coverage run -m pytest
 	$(BIN)/python -m coverage report

@@ -1,7 +1,7 @@
-"""Publishing the spec for other languages: the artifacts and the TypeScript consumer.
+"""Publishing the spec for other languages: the artifacts, the release, the TypeScript consumers.
 
 These run the real scripts (and the Node tools pinned in package.json) as subprocesses. The gate
-is tested in test_gate.py.
+is tested in test_gate.py, the docs page in a browser in test_docs_in_browser.py.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
+from spec.family import OPERATIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "openapi" / "htx-linear-swap.yaml"
@@ -21,6 +22,7 @@ CHANGELOG = ROOT / "openapi" / "CHANGELOG.md"
 PUBLISHED = ROOT / "openapi" / "published"
 PUBLISH = ROOT / "scripts" / "publish-spec"
 TS_CONSUMER = ROOT / "tests" / "consumers" / "typescript"
+NODE_BIN = ROOT / "node_modules" / ".bin"
 NAME = "htx-linear-swap"
 
 
@@ -61,16 +63,19 @@ def external_refs(node: Any) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("out") / "spec"
-    result = run(PUBLISH, "--out", out, cwd=tmp_path_factory.getbasetemp())  # any cwd works
-    assert result.returncode == 0, result.stdout
-    return out
+def published(published_spec: Path) -> Path:
+    return published_spec
 
 
-def test_publish_writes_the_three_artifacts_and_the_changelog(published: Path) -> None:
+def test_publish_writes_the_artifacts_and_the_changelog(published: Path) -> None:
     names = {path.name for path in published.iterdir()}
-    assert names == {f"{NAME}.yaml", f"{NAME}.json", "index.html", "CHANGELOG.md"}
+    assert names == {
+        f"{NAME}.yaml",
+        f"{NAME}.json",
+        "index.html",
+        "error-codes.json",
+        "CHANGELOG.md",
+    }
     assert (published / "CHANGELOG.md").read_bytes() == CHANGELOG.read_bytes()
 
 
@@ -83,15 +88,33 @@ def test_bundle_is_self_contained_and_json_equals_yaml(published: Path) -> None:
     assert from_json["info"] == source["info"]
     assert from_json["paths"].keys() == source["paths"].keys()
     assert source["components"]["schemas"].keys() <= from_json["components"]["schemas"].keys()
+    for key in ("x-htx-error-codes", "x-rate-limit-pools"):
+        assert from_json[key] == source[key]
 
 
-def test_docs_page_is_readable_offline(published: Path) -> None:
+def test_error_codes_are_published_on_their_own_from_the_spec(published: Path) -> None:
+    document = json.loads((published / "error-codes.json").read_text(encoding="utf-8"))
+    source = load_spec()
+    assert document["spec_version"] == source["info"]["version"]
+    assert document["error_codes"] == source["x-htx-error-codes"]
+    assert "open set" in document["description"]
+    by_code = {item["code"]: item for item in document["error_codes"]}
+    assert by_code[1071]["scope"] == "order"
+    assert by_code[1032]["retryable"] is True
+
+
+def test_docs_page_is_static(published: Path) -> None:
+    """The operations are in the HTML itself, and nothing is loaded from anywhere (the browser
+    test checks the same as a reader sees it)."""
     html = (published / "index.html").read_text(encoding="utf-8")
-    # Prerendered (the operation is in the page itself) and Redoc's scripts inlined.
-    assert "Cancel a Trailing Order" in html
-    assert "CancelTrailingOrdersReply" in html
-    remote = re.findall(r"<(?:script|link)[^>]+(?:src|href)=\"(?:https?:)?//[^\"]*\"", html)
+    for operation_id in OPERATIONS:
+        assert f'id="op-{operation_id}"' in html
+    assert "<script" not in html
+    remote = re.findall(
+        r"<(?:script|link|img|iframe)[^>]+(?:src|href)=\"(?:https?:)?//[^\"]*\"", html
+    )
     assert remote == []
+    assert re.findall(r'href="/', html) == [], "no root-absolute link (broken from file://)"
 
 
 def test_publish_refuses_a_version_missing_from_the_changelog(tmp_path: Path) -> None:
@@ -129,13 +152,54 @@ def test_the_working_spec_is_released() -> None:
     assert max(versions) <= version_of(load_spec())
 
 
-# --- the TypeScript consumer ----------------------------------------------------------------
+# --- the TypeScript consumers ---------------------------------------------------------------
 
 
-def test_typescript_consumer_type_checks() -> None:
-    result = run(TS_CONSUMER / "check")
+def test_typescript_consumers_type_check_and_read_every_example(published: Path) -> None:
+    """Run on the published bundle: openapi-typescript and @hey-api/openapi-ts types compile
+    against code covering the ten operations, which then reads every example."""
+    result = run(TS_CONSUMER / "check", published / f"{NAME}.yaml")
     assert result.returncode == 0, result.stdout
+    summary = json.loads(next(line for line in result.stdout.splitlines() if line.startswith("{")))
+    assert summary["problems"] == []
+    assert summary["operations"] == summary["requests"] == 10
+    assert summary["ok"] >= 10
+    assert summary["error"] >= 10
+    assert summary["ids"] >= 6, "order_id_str read from every placed and listed order"
     generated = (TS_CONSUMER / "generated" / f"{NAME}.d.ts").read_text(encoding="utf-8")
-    assert "CancelTrailingOrdersReply" in generated
-    assert 'status: "ok"' in generated
-    assert 'status: "error"' in generated
+    assert "CancelTrailingOrdersEnvelope" in generated
+    assert "[key: string]: unknown" in generated, "replies admit unknown fields"
+
+
+def _hey_api_types(spec: Path, out: Path) -> str:
+    result = run(
+        NODE_BIN / "openapi-ts",
+        "--input",
+        spec,
+        "--output",
+        out,
+        "--plugins",
+        "@hey-api/typescript",
+    )
+    assert result.returncode == 0, result.stdout
+    return (out / "types.gen.ts").read_text(encoding="utf-8")
+
+
+def _renamed(types: str) -> list[str]:
+    """Type names the generator suffixed with a number to dodge a clash."""
+    return re.findall(r"^export type (\w*[A-Za-z]\d+) =", types, flags=re.MULTILINE)
+
+
+def test_hey_api_names_nothing_with_a_suffix(published: Path, tmp_path: Path) -> None:
+    types = _hey_api_types(published / f"{NAME}.yaml", tmp_path / "now")
+    assert _renamed(types) == []
+    names = set(re.findall(r"^export type (\w+) =", types, flags=re.MULTILINE))
+    schemas = set(load_spec()["components"]["schemas"])
+    assert schemas <= names, "every schema keeps its own name"
+    assert {"CancelTrailingOrdersData", "CancelTrailingOrdersResponse"} <= names
+
+
+def test_hey_api_suffix_check_would_catch_the_1_0_0_clash(tmp_path: Path) -> None:
+    """The control: 1.0.0's CancelTrailingOrdersData made hey-api rename its own type."""
+    types = _hey_api_types(PUBLISHED / "1.0.0.yaml", tmp_path / "old")
+    assert _renamed(types) == ["CancelTrailingOrdersData2"]
