@@ -53,8 +53,8 @@ def pointer(*parts: str) -> str:
 def examples(spec: dict[str, Any]) -> Iterator[tuple[str, tuple[str, ...], Any]]:
     """Every example in the document: (name, schema location, value).
 
-    Media-type `examples` of every operation's request body and responses, and every schema
-    property's `example`.
+    Media-type `examples` of every operation's request body and responses, and every schema's and
+    schema property's `example`.
     """
     for operation_id, path in OPERATIONS.items():
         post = spec["paths"][path]["post"]
@@ -68,6 +68,8 @@ def examples(spec: dict[str, Any]) -> Iterator[tuple[str, tuple[str, ...], Any]]
                 for name, example in media.get("examples", {}).items():
                     yield f"{operation_id} {label} {name}", schema, example["value"]
     for name, schema in spec["components"]["schemas"].items():
+        if "example" in schema:
+            yield name, ("components", "schemas", name), schema["example"]
         for prop, prop_schema in schema.get("properties", {}).items():
             if "example" in prop_schema:
                 yield (

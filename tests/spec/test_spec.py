@@ -312,6 +312,17 @@ def test_documented_request_limits(spec: dict[str, Any]) -> None:
         assert schemas[name]["properties"]["create_date"]["maximum"] == 90
 
 
+def test_every_request_field_has_an_example(spec: dict[str, Any]) -> None:
+    """On the field, or on the named value set it refers to."""
+    missing = [
+        f"{name}.{prop}"
+        for name in sorted(_objects(spec, _request_schemas(spec)))
+        for prop, prop_schema in _schema(spec, name)["properties"].items()
+        if "example" not in _resolve(spec, prop_schema)
+    ]
+    assert missing == []
+
+
 REQUESTS = {op: ("components", "schemas", f"{pascal(op)}Request") for op in OPERATIONS}
 PLACE = {
     "contract_code": "BTC-USDT",

@@ -25,9 +25,10 @@ class CancelAllCrossTrailingOrdersRequest:
                 USDT.
             pair (str | Unset): the pair, with `contract_type` Example: BTC-USDT.
             contract_type (ContractType | Unset): The contract's type, with `pair`: `swap`, `this_week`, `next_week`,
-                `quarter`, `next_quarter`.
-            direction (Direction | Unset): The order's direction: `buy` or `sell`. Closed in replies too.
+                `quarter`, `next_quarter`. Example: swap.
+            direction (Direction | Unset): The order's direction: `buy` or `sell`. Closed in replies too. Example: buy.
             offset (CancelAllOffset | Unset): Cancel only the orders that `open` or that `close` a position (omitted, both).
+                Example: close.
     """
 
     contract_code: str | Unset = UNSET

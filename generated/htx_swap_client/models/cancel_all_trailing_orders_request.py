@@ -19,8 +19,9 @@ class CancelAllTrailingOrdersRequest:
 
     Attributes:
         contract_code (str): contract code Example: BTC-USDT.
-        direction (Direction | Unset): The order's direction: `buy` or `sell`. Closed in replies too.
+        direction (Direction | Unset): The order's direction: `buy` or `sell`. Closed in replies too. Example: buy.
         offset (CancelAllOffset | Unset): Cancel only the orders that `open` or that `close` a position (omitted, both).
+            Example: close.
     """
 
     contract_code: str

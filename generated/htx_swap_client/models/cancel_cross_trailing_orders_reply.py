@@ -20,7 +20,7 @@ class CancelCrossTrailingOrdersReply:
     """The request was processed; each order's outcome is in `data`.
 
     Attributes:
-        status (OkStatus): The result of server handling to request: `ok`, the request was processed.
+        status (OkStatus): The result of server handling to request: `ok`, the request was processed. Example: ok.
         data (TrailingOrderCancellation): The orders that could not be cancelled, and those that were (the `data` of
             cancel and cancel-all replies).
         ts (int): Time of Respond Generation, Unit: Millisecond

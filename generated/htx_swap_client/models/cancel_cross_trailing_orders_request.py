@@ -25,7 +25,7 @@ class CancelCrossTrailingOrdersRequest:
                 USDT.
             pair (str | Unset): the pair, with `contract_type` Example: BTC-USDT.
             contract_type (ContractType | Unset): The contract's type, with `pair`: `swap`, `this_week`, `next_week`,
-                `quarter`, `next_quarter`.
+                `quarter`, `next_quarter`. Example: swap.
     """
 
     order_id: str

@@ -16,7 +16,8 @@ class ErrorReply:
     """The whole request was rejected; nothing was done.
 
     Attributes:
-        status (ErrorStatus): The result of server handling to request: `error`, the whole request failed.
+        status (ErrorStatus): The result of server handling to request: `error`, the whole request failed. Example:
+            error.
         err_code (int): Why the request failed: an open set of integers. The known codes, with their meaning and whether
             a retry may help, are listed in `x-htx-error-codes` (e.g. 1032 rate limit, 1014 unknown contract, 403, 1253 and
             12001 to 12008 authentication).

@@ -20,7 +20,7 @@ class GetCrossOpenTrailingOrdersReply:
     """The request was processed; a page of open orders is in `data`.
 
     Attributes:
-        status (OkStatus): The result of server handling to request: `ok`, the request was processed.
+        status (OkStatus): The result of server handling to request: `ok`, the request was processed. Example: ok.
         data (CrossOpenTrailingOrdersPage): One page of open trailing orders.
         ts (int): Time of Respond Generation, Unit: Millisecond
     """

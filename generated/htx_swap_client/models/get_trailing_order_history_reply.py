@@ -20,7 +20,7 @@ class GetTrailingOrderHistoryReply:
     """The request was processed; a page of finished orders is in `data`.
 
     Attributes:
-        status (OkStatus): The result of server handling to request: `ok`, the request was processed.
+        status (OkStatus): The result of server handling to request: `ok`, the request was processed. Example: ok.
         data (TrailingOrderHistoryPage): One page of finished trailing orders.
         ts (int): Time of Respond Generation, Unit: Millisecond
     """

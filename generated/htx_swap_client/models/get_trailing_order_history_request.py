@@ -22,13 +22,13 @@ class GetTrailingOrderHistoryRequest:
         status (str): The order states to list, comma-separated: `0` every end state, `4` submitted, `5` submission
             failed, `6` cancelled. (HTX's example sends the number 0; its table and its SDKs send a string.) Example: 0.
         trade_type (TradeType): Which orders to list: `0` all, `1` buy long, `2` sell short, `3` buy short, `4` sell
-            long, `17` buy (one-way mode), `18` sell (one-way mode).
+            long, `17` buy (one-way mode), `18` sell (one-way mode). Example: 0.
         create_date (int): How many days back to look, at most 90. Example: 30.
         page_index (int | Unset): The page, from 1 (HTX sends the first when omitted). Example: 1.
         page_size (int | Unset): Orders per page, at most 50 (HTX sends 20 when omitted). Example: 50.
         sort_by (HistorySortBy | Unset): The field to sort by, descending: `created_at` (the default) or `update_time`.
             (HTX's English table says `create_date`; its examples, its Chinese documentation and its SDKs send
-            `created_at`.)
+            `created_at`.) Example: created_at.
     """
 
     contract_code: str

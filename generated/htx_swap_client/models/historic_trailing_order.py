@@ -23,7 +23,7 @@ class HistoricTrailingOrder:
         triggered_price (float | None): The price that triggered the order; null until it is triggered.
         volume (float): Order volume, in contracts.
         order_type (int): The order's type (open set): `1` placed (quotation), `2` cancel order.
-        direction (Direction): The order's direction: `buy` or `sell`. Closed in replies too.
+        direction (Direction): The order's direction: `buy` or `sell`. Closed in replies too. Example: buy.
         offset (str): `open`, `close` or `both` (one-way mode). An open set: `both` came with one-way mode.
         lever_rate (int): Leverage.
         order_id (int): The trailing order's ID as a JSON number, beyond 2^53: parsers that read numbers as doubles
@@ -42,7 +42,7 @@ class HistoricTrailingOrder:
         fail_reason (None | str): Why placing the order on trigger failed; null otherwise.
         callback_rate (float): The callback rate, e.g. `0.03` for 3%.
         active_price (float): The activation price.
-        is_active (IsActive): Whether the trailing order is activated: `1` activated, `0` not yet.
+        is_active (IsActive): Whether the trailing order is activated: `1` activated, `0` not yet. Example: 0.
         market_limit_price (float | None): The lowest (buy) or highest (sell) market price since activation; null until
             known.
         formula_price (float | None): `market_limit_price` * (1 ± `callback_rate`): the price of a `formula_price`
@@ -52,7 +52,7 @@ class HistoricTrailingOrder:
         margin_mode (str): The margin mode (open set): `isolated` or `cross`.
         margin_account (str): The margin account, e.g. `BTC-USDT` (isolated) or `USDT` (cross).
         reduce_only (ReduceOnly): Reduce only: `0` no, `1` yes. Ignored in hedge mode; in one-way mode `0` when not
-            given. Closed in replies too.
+            given. Closed in replies too. Example: 0.
     """
 
     symbol: str

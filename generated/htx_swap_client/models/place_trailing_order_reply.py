@@ -20,7 +20,7 @@ class PlaceTrailingOrderReply:
     """The order was placed; its ID is in `data`.
 
     Attributes:
-        status (OkStatus): The result of server handling to request: `ok`, the request was processed.
+        status (OkStatus): The result of server handling to request: `ok`, the request was processed. Example: ok.
         data (PlacedTrailingOrder): The placed order's ID, as a number and as a string (use `order_id_str`).
         ts (int): Time of Respond Generation, Unit: Millisecond
     """

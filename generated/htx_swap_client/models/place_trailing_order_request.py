@@ -21,18 +21,18 @@ class PlaceTrailingOrderRequest:
 
     Attributes:
         contract_code (str): contract code (a perpetual swap) Example: BTC-USDT.
-        direction (Direction): The order's direction: `buy` or `sell`. Closed in replies too.
+        direction (Direction): The order's direction: `buy` or `sell`. Closed in replies too. Example: buy.
         volume (float): Order volume, in contracts (HTX expects a whole number). Example: 100.
         callback_rate (float): The callback rate, e.g. `0.01` for 1%; at least `0.001` (0.1%). Example: 0.01.
         active_price (float): The activation price (HTX's table spells it "active price"). Example: 1670.
         order_price_type (TrailingOrderPriceType): How the order placed on trigger is priced: `optimal_5`, `optimal_10`,
             `optimal_20` (the best 5, 10 or 20 prices of the book), or `formula_price` (the lowest (highest) market price
             since activation times (1 ± `callback_rate`), truncated to the tick size, as a limit price). Neither guarantees
-            a full fill.
+            a full fill. Example: optimal_5.
         reduce_only (ReduceOnly | Unset): Reduce only: `0` no, `1` yes. Ignored in hedge mode; in one-way mode `0` when
-            not given. Closed in replies too.
+            not given. Closed in replies too. Example: 0.
         offset (TrailingOrderOffset | Unset): Open or close a position: `open`, `close`, or `both` (one-way mode).
-            Required in hedge mode; in one-way mode it is optional and must be `both` when given.
+            Required in hedge mode; in one-way mode it is optional and must be `both` when given. Example: open.
         lever_rate (int | Unset): Leverage; required when opening a position, optional when closing one. Example: 20.
     """
 
