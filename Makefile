@@ -40,6 +40,19 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.installed node_modules/.installed
 
+# Debian packages some tests need, installed only when missing (file targets with no
+# prerequisites: a no-op once they exist). The docs test opens dist/spec/index.html in headless
+# Chromium; the strict-generator test runs openapi-generator's jar (PyPI), which needs Java.
+CHROMIUM := /usr/bin/chromium
+JAVA := /usr/bin/java
+APT_GET := $$( [ "$$(id -u)" = 0 ] || echo sudo ) env DEBIAN_FRONTEND=noninteractive apt-get
+$(CHROMIUM):
+	$(APT_GET) update -qq
+	$(APT_GET) install -y -qq --no-install-recommends chromium
+$(JAVA):
+	$(APT_GET) update -qq
+	$(APT_GET) install -y -qq --no-install-recommends default-jre-headless
+
 demo: $(VENV)/.runtime
 	$(BIN)/python scripts/demo.py
 
@@ -63,7 +76,7 @@ typecheck: $(VENV)/.installed
 
 # coverage run, not pytest --cov: the htx_sandbox pytest plugin is imported before pytest-cov
 # starts, which would count the sandbox's module-level lines as never run.
-pytest: setup
+pytest: setup $(CHROMIUM) $(JAVA)
 	$(BIN)/python -m coverage erase
 	$(BIN)/python -m coverage run -m pytest
 	$(BIN)/python -m coverage report

@@ -38,9 +38,10 @@ import httpx
 from htx_sandbox import Sandbox
 from htx_sandbox import running as running_sandbox  # bound now: tests may patch htx_sandbox.running
 
+from .scope import spec_for_the_sandbox
+
 ROOT = Path(__file__).parents[2]
 PRISM = ROOT / "node_modules" / ".bin" / "prism"
-SPEC = ROOT / "openapi" / "htx-linear-swap.yaml"
 STARTUP_TIMEOUT = 60.0
 LOG_TIMEOUT = 10.0
 
@@ -117,15 +118,20 @@ class Prism:
 
 @contextlib.contextmanager
 def running_prism(log_path: Path) -> Iterator[Prism]:
-    """Start `prism proxy SPEC upstream --errors` on a free port; stop it afterwards."""
+    """Start `prism proxy SPEC upstream --errors` on a free port; stop it afterwards.
+
+    SPEC is the spec restricted to the operations the sandbox serves (`scope.py`): a request for
+    another one is refused by Prism instead of reaching a sandbox that doesn't know it.
+    """
     if not PRISM.exists():
         raise RuntimeError(f"{PRISM} is missing: run `npm ci` (make test does)")
+    spec = spec_for_the_sandbox(log_path.with_name("sandbox-spec.yaml"))
     port, upstream_port = free_port(), free_port()
     env = {**os.environ, "NO_UPDATE_NOTIFIER": "1", "NO_COLOR": "1", "FORCE_COLOR": "0"}
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [
-                str(PRISM), "proxy", str(SPEC), f"http://127.0.0.1:{upstream_port}",
+                str(PRISM), "proxy", str(spec), f"http://127.0.0.1:{upstream_port}",
                 "--errors", "-h", "127.0.0.1", "-p", str(port),
             ],
             stdout=log,

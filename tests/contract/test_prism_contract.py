@@ -1,8 +1,9 @@
 """The integration scenarios again, through `prism proxy --errors` between the SDK and the sandbox.
 
 Every request the SDK sends and every reply the sandbox gives is validated by Prism against
-`openapi/htx-linear-swap.yaml`; any violation fails the test (see `prism.py` for how Prism reports
-them and which fault-injected replies are expected to be flagged). The scenarios are the very
+`openapi/htx-linear-swap.yaml` (restricted to the operations the sandbox serves: `scope.py`); any
+violation fails the test (see `prism.py` for how Prism reports them and which fault-injected
+replies are expected to be flagged). The scenarios are the very
 test functions of `tests/integration/test_against_sandbox.py`, collected here a second time with
 `htx_sandbox.running` starting each sandbox behind Prism, and every `SwapClient` and
 `AsyncSwapClient` checking each reply Prism passes back.

@@ -13,11 +13,13 @@ The checks, chosen deliberately:
   `response_headers_conformance`, `response_schema_conformance` (the contract itself), plus
   `signed_calls_are_authenticated`, which proves the hook works: a run where every reply was a 403
   envelope would pass the schema checks and prove nothing.
+- only for the operations the sandbox serves (`scope.SANDBOX_OPERATIONS`, by operationId:
+  `cancelTrailingOrders` today; the other nine join when the sandbox serves them).
 - not run: `negative_data_rejection` and `positive_data_acceptance` judge by HTTP status, but HTX
   answers every request that reaches it with HTTP 200 and reports bad input inside the
   `status: error` envelope (its documented behaviour, and what the spec says); `ignored_auth`
   expects a 401/403 *status* for an unsigned call where HTX answers 200 with `err_code` 403 (tested
-  by hand below instead); the stateful checks need more than one operation.
+  by hand below instead); the stateful checks need more than the one operation the sandbox serves.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 import schemathesis
+import yaml
 from schemathesis import Case
 from schemathesis.checks import CheckContext, not_a_server_error
 from schemathesis.core.failures import FailureGroup
@@ -56,6 +59,7 @@ from htx_swap.signing import (
 )
 
 from .nonconforming import non_conforming_upstream
+from .scope import SANDBOX_OPERATIONS, spec_for_the_sandbox
 
 SPEC = Path(__file__).parents[2] / "openapi" / "htx-linear-swap.yaml"
 AUTH_ERROR_CODES = frozenset({403, 1253, *range(12001, 12009)})
@@ -77,7 +81,7 @@ schema = schemathesis.openapi.from_path(
             "phases": {"stateful": {"enabled": False}},
         }
     ),
-)
+).include(operation_id=SANDBOX_OPERATIONS)
 
 
 class SignatureV2(requests.auth.AuthBase):
@@ -94,7 +98,7 @@ class SignatureV2(requests.auth.AuthBase):
         query = encode_query(params)
         text = text_to_sign(str(request.method), url.netloc, url.path, query)
         signature = compute_signature(self.secret_key, text)
-        # The spec's only operation is a POST, whose own query parameters HTX would not sign:
+        # Every operation is a POST, whose own query parameters HTX would not sign:
         # whatever Schemathesis put in the query is replaced by the signed one.
         request.url = url._replace(
             query=f"{query}&{SIGNATURE_PARAM}={encode_value(signature)}"
@@ -193,3 +197,16 @@ def test_the_checks_catch_a_reply_that_breaks_the_spec(session: requests.Session
                 base_url=f"http://127.0.0.1:{port}", session=session, checks=CHECKS
             )
     assert caught.group_contains(JsonSchemaError, match="Response violates schema")
+
+
+def test_only_the_operations_the_sandbox_serves_are_generated() -> None:
+    """The filter is by operationId; widen scope.SANDBOX_OPERATIONS as the sandbox grows."""
+    labels = [result.ok().label for result in schema.get_all_operations()]
+    assert labels == ["POST /linear-swap-api/v1/swap_track_cancel"]
+
+
+def test_prism_gets_the_spec_restricted_to_the_sandbox_s_operations(tmp_path: Path) -> None:
+    written = spec_for_the_sandbox(tmp_path / "spec.yaml")
+    doc = yaml.safe_load(written.read_text(encoding="utf-8"))
+    assert list(doc["paths"]) == ["/linear-swap-api/v1/swap_track_cancel"]
+    assert "CancelTrailingOrdersEnvelope" in doc["components"]["schemas"]

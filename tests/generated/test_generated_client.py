@@ -1,21 +1,29 @@
-"""The committed generated client over httpx.MockTransport: each envelope lands in its model."""
+"""The committed generated client over httpx.MockTransport: each envelope lands in its model.
+
+The cancel tests are the ones the wrapper relies on; the table at the end runs every example of
+every operation in the spec through its generated function."""
 
 from __future__ import annotations
 
+import copy
+import importlib
 import json
+from types import ModuleType
 from typing import Any
 
 import httpx
 import pytest
+from spec.family import OPERATIONS, load_spec, operation_examples, pascal, snake
 
+import htx_swap_client.models
 from htx_swap_client import Client
 from htx_swap_client.api.swap_strategy_order_interface import cancel_trailing_orders
 from htx_swap_client.models import (
-    CancelTrailingOrdersData,
     CancelTrailingOrdersReply,
     CancelTrailingOrdersRequest,
     ErrorReply,
     OrderCancelError,
+    TrailingOrderCancellation,
 )
 
 VENDOR_SUCCESS = {
@@ -63,7 +71,7 @@ def test_vendor_success_example_parses_into_the_success_model() -> None:
     assert isinstance(reply, CancelTrailingOrdersReply)
     assert reply.status == "ok"
     assert reply.ts == 1616988039695
-    assert isinstance(reply.data, CancelTrailingOrdersData)
+    assert isinstance(reply.data, TrailingOrderCancellation)
     assert reply.data.successes == "826052268312821760"
     [error] = reply.data.errors
     assert isinstance(error, OrderCancelError)
@@ -150,3 +158,132 @@ async def test_async_function_parses_the_same_envelopes() -> None:
 def test_models_round_trip_through_to_dict() -> None:
     reply = CancelTrailingOrdersReply.from_dict(VENDOR_SUCCESS)
     assert reply.to_dict() == VENDOR_SUCCESS
+
+
+# --- every operation, every example -------------------------------------------------------------
+
+SPEC = load_spec()
+
+
+def _module(operation_id: str) -> ModuleType:
+    return importlib.import_module(
+        f"htx_swap_client.api.swap_strategy_order_interface.{snake(operation_id)}"
+    )
+
+
+def _model(name: str) -> Any:
+    return getattr(htx_swap_client.models, name)
+
+
+def _cases(owner: str) -> list[Any]:
+    return [
+        pytest.param(operation_id, value, id=f"{operation_id}-{name}")
+        for operation_id in OPERATIONS
+        for name, value in operation_examples(SPEC, operation_id, owner).items()
+    ]
+
+
+def test_every_operation_has_its_generated_module_and_models() -> None:
+    for operation_id in OPERATIONS:
+        module = _module(operation_id)
+        assert callable(module.sync_detailed)
+        assert callable(module.asyncio_detailed)
+        for suffix in ("Request", "Reply"):
+            assert isinstance(_model(f"{pascal(operation_id)}{suffix}"), type)
+
+
+@pytest.mark.parametrize(("operation_id", "example"), _cases("request"))
+def test_request_example_is_sent_as_the_documented_post(
+    operation_id: str, example: dict[str, Any]
+) -> None:
+    seen: list[httpx.Request] = []
+    body = _model(f"{pascal(operation_id)}Request").from_dict(example)
+    _module(operation_id).sync_detailed(client=_client_answering(RATE_LIMITED, seen), body=body)
+    [request] = seen
+    assert request.method == "POST"
+    assert request.url.path == OPERATIONS[operation_id]
+    assert json.loads(request.content) == example
+
+
+@pytest.mark.parametrize(("operation_id", "example"), _cases("200"))
+def test_reply_example_parses_into_its_envelope_model_and_round_trips(
+    operation_id: str, example: dict[str, Any]
+) -> None:
+    seen: list[httpx.Request] = []
+    body = _model(f"{pascal(operation_id)}Request").from_dict(
+        next(iter(operation_examples(SPEC, operation_id, "request").values()))
+    )
+    reply = _module(operation_id).sync(client=_client_answering(example, seen), body=body)
+    expected = (
+        ErrorReply if example["status"] == "error" else _model(f"{pascal(operation_id)}Reply")
+    )
+    assert type(reply) is expected
+    assert reply.to_dict() == example
+
+
+def _first_ok_example(operation_id: str) -> dict[str, Any]:
+    found = operation_examples(SPEC, operation_id, "200")["vendor"]
+    assert found["status"] == "ok"
+    return copy.deepcopy(found)
+
+
+def _orders(reply: dict[str, Any]) -> list[dict[str, Any]]:
+    orders: list[dict[str, Any]] = reply["data"]["orders"]
+    return orders
+
+
+LISTS = ["getOpenTrailingOrders", "getCrossOpenTrailingOrders"]
+LISTS += ["getTrailingOrderHistory", "getCrossTrailingOrderHistory"]
+
+
+@pytest.mark.parametrize("operation_id", LISTS)
+def test_listed_orders_carry_the_exact_id_as_order_id_str(operation_id: str) -> None:
+    example = _first_ok_example(operation_id)
+    reply = _model(f"{pascal(operation_id)}Reply").from_dict(example)
+    [order] = reply.data.orders
+    assert order.order_id_str == _orders(example)[0]["order_id_str"]
+    assert int(order.order_id_str) == order.order_id  # Python's int keeps all 64 bits
+
+
+@pytest.mark.parametrize("operation_id", sorted(OPERATIONS))
+def test_unknown_fields_at_every_level_are_kept_not_refused(operation_id: str) -> None:
+    example = _first_ok_example(operation_id)
+    example["new_envelope_field"] = 1
+    example["data"]["new_data_field"] = {"nested": True}
+    for order in example["data"].get("orders", []) + example["data"].get("errors", []):
+        order["new_order_field"] = "x"
+    reply = _model(f"{pascal(operation_id)}Reply").from_dict(example)
+    assert reply["new_envelope_field"] == 1
+    assert reply.data["new_data_field"] == {"nested": True}
+    assert reply.to_dict() == example
+
+
+def test_a_new_value_of_an_open_reply_set_parses() -> None:
+    example = _first_ok_example("getCrossTrailingOrderHistory")
+    _orders(example)[0].update(
+        order_price_type="lightning", status=7, offset="reverse", business_type="options"
+    )
+    [order] = _model("GetCrossTrailingOrderHistoryReply").from_dict(example).data.orders
+    assert (order.order_price_type, order.status) == ("lightning", 7)
+
+
+@pytest.mark.parametrize(("field", "value"), [("direction", "hold"), ("is_active", 2)])
+def test_a_new_value_of_a_closed_reply_set_is_refused(field: str, value: Any) -> None:
+    """Closed means closed: such a reply needs a new major version of the spec."""
+    example = _first_ok_example("getOpenTrailingOrders")
+    _orders(example)[0][field] = value
+    with pytest.raises((TypeError, ValueError)):
+        _model("GetOpenTrailingOrdersReply").from_dict(example)
+
+
+def test_history_nulls_parse_as_none() -> None:
+    example = _first_ok_example("getTrailingOrderHistory")
+    [order] = _model("GetTrailingOrderHistoryReply").from_dict(example).data.orders
+    nullable = (
+        "triggered_price",
+        "fail_code",
+        "fail_reason",
+        "market_limit_price",
+        "formula_price",
+    )
+    assert [getattr(order, name) for name in nullable] == [None] * 5

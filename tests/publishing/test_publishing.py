@@ -1,33 +1,28 @@
-"""Publishing the spec for other languages: the artifacts, the TypeScript consumer, the gate.
+"""Publishing the spec for other languages: the artifacts, the release, the TypeScript consumers.
 
-These run the real scripts (and the Node tools pinned in package.json) as subprocesses.
-openapi-diff takes a few seconds per comparison, so the gate's scenarios run concurrently, once.
+These run the real scripts (and the Node tools pinned in package.json) as subprocesses. The gate
+is tested in test_gate.py, the docs page in a browser in test_docs_in_browser.py.
 """
 
 from __future__ import annotations
 
-import copy
 import json
-import os
 import re
 import subprocess
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from spec.family import OPERATIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "openapi" / "htx-linear-swap.yaml"
 CHANGELOG = ROOT / "openapi" / "CHANGELOG.md"
 PUBLISHED = ROOT / "openapi" / "published"
 PUBLISH = ROOT / "scripts" / "publish-spec"
-GATE = ROOT / "scripts" / "check-spec-compat"
 TS_CONSUMER = ROOT / "tests" / "consumers" / "typescript"
-PATH = "/linear-swap-api/v1/swap_track_cancel"
+NODE_BIN = ROOT / "node_modules" / ".bin"
 NAME = "htx-linear-swap"
 
 
@@ -68,16 +63,19 @@ def external_refs(node: Any) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("out") / "spec"
-    result = run(PUBLISH, "--out", out, cwd=tmp_path_factory.getbasetemp())  # any cwd works
-    assert result.returncode == 0, result.stdout
-    return out
+def published(published_spec: Path) -> Path:
+    return published_spec
 
 
-def test_publish_writes_the_three_artifacts_and_the_changelog(published: Path) -> None:
+def test_publish_writes_the_artifacts_and_the_changelog(published: Path) -> None:
     names = {path.name for path in published.iterdir()}
-    assert names == {f"{NAME}.yaml", f"{NAME}.json", "index.html", "CHANGELOG.md"}
+    assert names == {
+        f"{NAME}.yaml",
+        f"{NAME}.json",
+        "index.html",
+        "error-codes.json",
+        "CHANGELOG.md",
+    }
     assert (published / "CHANGELOG.md").read_bytes() == CHANGELOG.read_bytes()
 
 
@@ -90,15 +88,33 @@ def test_bundle_is_self_contained_and_json_equals_yaml(published: Path) -> None:
     assert from_json["info"] == source["info"]
     assert from_json["paths"].keys() == source["paths"].keys()
     assert source["components"]["schemas"].keys() <= from_json["components"]["schemas"].keys()
+    for key in ("x-htx-error-codes", "x-rate-limit-pools"):
+        assert from_json[key] == source[key]
 
 
-def test_docs_page_is_readable_offline(published: Path) -> None:
+def test_error_codes_are_published_on_their_own_from_the_spec(published: Path) -> None:
+    document = json.loads((published / "error-codes.json").read_text(encoding="utf-8"))
+    source = load_spec()
+    assert document["spec_version"] == source["info"]["version"]
+    assert document["error_codes"] == source["x-htx-error-codes"]
+    assert "open set" in document["description"]
+    by_code = {item["code"]: item for item in document["error_codes"]}
+    assert by_code[1071]["scope"] == "order"
+    assert by_code[1032]["retryable"] is True
+
+
+def test_docs_page_is_static(published: Path) -> None:
+    """The operations are in the HTML itself, and nothing is loaded from anywhere (the browser
+    test checks the same as a reader sees it)."""
     html = (published / "index.html").read_text(encoding="utf-8")
-    # Prerendered (the operation is in the page itself) and Redoc's scripts inlined.
-    assert "Cancel a Trailing Order" in html
-    assert "CancelTrailingOrdersReply" in html
-    remote = re.findall(r"<(?:script|link)[^>]+(?:src|href)=\"(?:https?:)?//[^\"]*\"", html)
+    for operation_id in OPERATIONS:
+        assert f'id="op-{operation_id}"' in html
+    assert "<script" not in html
+    remote = re.findall(
+        r"<(?:script|link|img|iframe)[^>]+(?:src|href)=\"(?:https?:)?//[^\"]*\"", html
+    )
     assert remote == []
+    assert re.findall(r'href="/', html) == [], "no root-absolute link (broken from file://)"
 
 
 def test_publish_refuses_a_version_missing_from_the_changelog(tmp_path: Path) -> None:
@@ -136,191 +152,54 @@ def test_the_working_spec_is_released() -> None:
     assert max(versions) <= version_of(load_spec())
 
 
-# --- the TypeScript consumer ----------------------------------------------------------------
+# --- the TypeScript consumers ---------------------------------------------------------------
 
 
-def test_typescript_consumer_type_checks() -> None:
-    result = run(TS_CONSUMER / "check")
+def test_typescript_consumers_type_check_and_read_every_example(published: Path) -> None:
+    """Run on the published bundle: openapi-typescript and @hey-api/openapi-ts types compile
+    against code covering the ten operations, which then reads every example."""
+    result = run(TS_CONSUMER / "check", published / f"{NAME}.yaml")
     assert result.returncode == 0, result.stdout
+    summary = json.loads(next(line for line in result.stdout.splitlines() if line.startswith("{")))
+    assert summary["problems"] == []
+    assert summary["operations"] == summary["requests"] == 10
+    assert summary["ok"] >= 10
+    assert summary["error"] >= 10
+    assert summary["ids"] >= 6, "order_id_str read from every placed and listed order"
     generated = (TS_CONSUMER / "generated" / f"{NAME}.d.ts").read_text(encoding="utf-8")
-    assert "CancelTrailingOrdersReply" in generated
-    assert 'status: "ok"' in generated
-    assert 'status: "error"' in generated
+    assert "CancelTrailingOrdersEnvelope" in generated
+    assert "[key: string]: unknown" in generated, "replies admit unknown fields"
 
 
-# --- the breaking-change gate ----------------------------------------------------------------
-
-
-def test_gate_passes_on_the_working_spec() -> None:
-    """The repository's own state: the spec against openapi/published/. If this fails, the
-    output says why (openapi-diff's explanation for a breaking change)."""
-    result = run(GATE)
+def _hey_api_types(spec: Path, out: Path) -> str:
+    result = run(
+        NODE_BIN / "openapi-ts",
+        "--input",
+        spec,
+        "--output",
+        out,
+        "--plugins",
+        "@hey-api/typescript",
+    )
     assert result.returncode == 0, result.stdout
-    assert "PASS" in result.stdout
+    return (out / "types.gen.ts").read_text(encoding="utf-8")
 
 
-def drop_reply_ts(doc: dict[str, Any]) -> None:
-    """Breaking: `ts` is no longer in the processed reply (property and `required`)."""
-    reply = doc["components"]["schemas"]["CancelTrailingOrdersReply"]
-    del reply["properties"]["ts"]
-    reply["required"].remove("ts")
+def _renamed(types: str) -> list[str]:
+    """Type names the generator suffixed with a number to dodge a clash."""
+    return re.findall(r"^export type (\w*[A-Za-z]\d+) =", types, flags=re.MULTILINE)
 
 
-def add_path(doc: dict[str, Any]) -> None:
-    """Non-breaking (openapi-diff: path.add): a new operation."""
-    operation = copy.deepcopy(doc["paths"][PATH])
-    operation["post"]["operationId"] = "cancelTrailingOrdersAgain"
-    doc["paths"][f"{PATH}_again"] = operation
+def test_hey_api_names_nothing_with_a_suffix(published: Path, tmp_path: Path) -> None:
+    types = _hey_api_types(published / f"{NAME}.yaml", tmp_path / "now")
+    assert _renamed(types) == []
+    names = set(re.findall(r"^export type (\w+) =", types, flags=re.MULTILINE))
+    schemas = set(load_spec()["components"]["schemas"])
+    assert schemas <= names, "every schema keeps its own name"
+    assert {"CancelTrailingOrdersData", "CancelTrailingOrdersResponse"} <= names
 
 
-def reword(doc: dict[str, Any]) -> None:
-    """Wording only: openapi-diff reports no change, but the document differs."""
-    doc["components"]["schemas"]["OrderCancelError"]["description"] += " Reworded."
-
-
-Version = tuple[int, int, int]
-
-
-def same(v: Version) -> str:
-    return "{}.{}.{}".format(*v)
-
-
-def patch_up(v: Version) -> str:
-    return f"{v[0]}.{v[1]}.{v[2] + 1}"
-
-
-def major_up(v: Version) -> str:
-    return f"{v[0] + 1}.0.0"
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """The working spec: the repository's spec, changed, at `version`; the published directory:
-    the repository's spec under each of `published` versions."""
-
-    change: Callable[[dict[str, Any]], None] | None
-    version: Callable[[Version], str]
-    changelog_entry: bool = False
-    published: Callable[[Version], list[str]] = lambda v: [same(v)]
-
-
-SCENARIOS = {
-    "breaking-same-version": Scenario(drop_reply_ts, same),
-    "breaking-major-raised": Scenario(drop_reply_ts, major_up, changelog_entry=True),
-    "additive-same-version": Scenario(add_path, same),
-    "additive-patch-with-entry": Scenario(add_path, patch_up, changelog_entry=True),
-    "additive-patch-without-entry": Scenario(add_path, patch_up),
-    "reworded-same-version": Scenario(reword, same),
-    "lower-than-published": Scenario(None, same, published=lambda v: [major_up(v)]),
-    # Unchanged from the newest, X.10.0; comparing with X.9.0 instead would fail (no entry).
-    "newest-by-semver": Scenario(
-        None, lambda v: f"{v[0]}.10.0", published=lambda v: [f"{v[0]}.9.0", f"{v[0]}.10.0"]
-    ),
-}
-
-
-@pytest.fixture(scope="module")
-def gate(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess[str]]:
-    """Every scenario in its own directory; the gate runs on all of them at once."""
-    baseline = load_spec()
-    base_version = version_of(baseline)
-    commands: dict[str, list[str | Path]] = {}
-    for name, scenario in SCENARIOS.items():
-        directory = tmp_path_factory.mktemp(name)
-        published_dir = directory / "published"
-        published_dir.mkdir()
-        for version in scenario.published(base_version):
-            doc = copy.deepcopy(baseline)
-            doc["info"]["version"] = version
-            (published_dir / f"{version}.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
-        working = copy.deepcopy(baseline)
-        if scenario.change is not None:
-            scenario.change(working)
-        working["info"]["version"] = scenario.version(base_version)
-        spec = directory / "spec.yaml"
-        spec.write_text(yaml.safe_dump(working, sort_keys=False), encoding="utf-8")
-        changelog = directory / "CHANGELOG.md"
-        text = CHANGELOG.read_text(encoding="utf-8")
-        if scenario.changelog_entry:
-            text += f"\n## {working['info']['version']}\n\n- What changed.\n"
-        changelog.write_text(text, encoding="utf-8")
-        commands[name] = [GATE, "--spec", spec, "--published-dir", published_dir]
-        commands[name] += ["--changelog", changelog]
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1)) as pool:
-        futures = {name: pool.submit(run, *command) for name, command in commands.items()}
-        return {name: future.result() for name, future in futures.items()}
-
-
-def verdict(result: subprocess.CompletedProcess[str]) -> str:
-    lines = [line for line in result.stdout.splitlines() if line.startswith("check-spec-compat:")]
-    return lines[-1]
-
-
-def test_gate_fails_a_breaking_change_without_major_raise_with_the_diff(
-    gate: dict[str, subprocess.CompletedProcess[str]],
-) -> None:
-    result = gate["breaking-same-version"]
-    assert result.returncode == 1, result.stdout
-    # openapi-diff's own explanation, then the gate's summary and verdict.
-    assert "Breaking changes found between the two specifications" in result.stdout
-    assert '"code": "response.body.scope.add"' in result.stdout
-    assert "FAIL: breaking changes" in verdict(result)
-    assert f"raise info.version to {version_of(load_spec())[0] + 1}.0.0" in verdict(result)
-
-
-def test_gate_passes_a_breaking_change_with_major_raise(
-    gate: dict[str, subprocess.CompletedProcess[str]],
-) -> None:
-    result = gate["breaking-major-raised"]
-    assert result.returncode == 0, result.stdout
-    assert "PASS: breaking changes" in verdict(result)
-
-
-def test_gate_fails_an_additive_change_without_version_raise(
-    gate: dict[str, subprocess.CompletedProcess[str]],
-) -> None:
-    result = gate["additive-same-version"]
-    assert result.returncode == 1, result.stdout
-    assert '"code": "path.add"' in result.stdout
-    assert "FAIL: the spec has non-breaking changes" in verdict(result)
-
-
-def test_gate_passes_an_additive_change_with_patch_raise_and_changelog_entry(
-    gate: dict[str, subprocess.CompletedProcess[str]],
-) -> None:
-    result = gate["additive-patch-with-entry"]
-    assert result.returncode == 0, result.stdout
-    assert "PASS: non-breaking changes" in verdict(result)
-
-
-def test_gate_requires_a_changelog_entry_for_the_raised_version(
-    gate: dict[str, subprocess.CompletedProcess[str]],
-) -> None:
-    result = gate["additive-patch-without-entry"]
-    assert result.returncode == 1, result.stdout
-    assert f"'## {patch_up(version_of(load_spec()))}' entry" in verdict(result)
-
-
-def test_gate_fails_a_reworded_spec_without_version_raise(
-    gate: dict[str, subprocess.CompletedProcess[str]],
-) -> None:
-    result = gate["reworded-same-version"]
-    assert result.returncode == 1, result.stdout
-    assert "No changes found between the two specifications" in result.stdout
-    assert "doesn't classify" in verdict(result)
-
-
-def test_gate_fails_a_version_lower_than_published(
-    gate: dict[str, subprocess.CompletedProcess[str]],
-) -> None:
-    result = gate["lower-than-published"]
-    assert result.returncode == 1, result.stdout
-    assert "is lower than the published" in verdict(result)
-
-
-def test_gate_orders_published_versions_by_semver(
-    gate: dict[str, subprocess.CompletedProcess[str]],
-) -> None:
-    result = gate["newest-by-semver"]
-    assert result.returncode == 0, result.stdout
-    assert f"is the published {version_of(load_spec())[0]}.10.0, unchanged" in verdict(result)
+def test_hey_api_suffix_check_would_catch_the_1_0_0_clash(tmp_path: Path) -> None:
+    """The control: 1.0.0's CancelTrailingOrdersData made hey-api rename its own type."""
+    types = _hey_api_types(PUBLISHED / "1.0.0.yaml", tmp_path / "old")
+    assert _renamed(types) == ["CancelTrailingOrdersData2"]

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "htx-linear-swap.yaml"
-
-
-def load_spec() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
-    return loaded
+from .family import load_spec
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from attrs import field as _attrs_field
 from ..models.ok_status import OkStatus, check_ok_status
 
 if TYPE_CHECKING:
-    from ..models.cancel_trailing_orders_data import CancelTrailingOrdersData
+    from ..models.trailing_order_cancellation import TrailingOrderCancellation
 
 
 T = TypeVar("T", bound="CancelTrailingOrdersReply")
@@ -20,13 +20,14 @@ class CancelTrailingOrdersReply:
     """The request was processed; each order's outcome is in `data`.
 
     Attributes:
-        status (OkStatus): the result of server handling to request
-        data (CancelTrailingOrdersData): The orders that could not be cancelled, and those that were.
+        status (OkStatus): The result of server handling to request: `ok`, the request was processed. Example: ok.
+        data (TrailingOrderCancellation): The orders that could not be cancelled, and those that were (the `data` of
+            cancel and cancel-all replies).
         ts (int): Time of Respond Generation, Unit: Millisecond
     """
 
     status: OkStatus
-    data: CancelTrailingOrdersData
+    data: TrailingOrderCancellation
     ts: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -51,12 +52,12 @@ class CancelTrailingOrdersReply:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.cancel_trailing_orders_data import CancelTrailingOrdersData  # noqa: PLC0415
+        from ..models.trailing_order_cancellation import TrailingOrderCancellation  # noqa: PLC0415
 
         d = dict(src_dict)
         status = check_ok_status(d.pop("status"))
 
-        data = CancelTrailingOrdersData.from_dict(d.pop("data"))
+        data = TrailingOrderCancellation.from_dict(d.pop("data"))
 
         ts = d.pop("ts")
 

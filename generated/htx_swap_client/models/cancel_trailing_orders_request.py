@@ -15,10 +15,8 @@ class CancelTrailingOrdersRequest:
 
     Attributes:
         contract_code (str): contract code Example: BTC-USDT.
-        order_id (str): User's trailing order id (multiple order IDs are separated by ",", a maximum of 10
-            orders are allowed to be withdrawn at a time). IDs are int64 values carried as
-            decimal strings.
-             Example: 456457123.
+        order_id (str): User's trailing order id (multiple order IDs are separated by ",", a maximum of 10 orders are
+            allowed to be withdrawn at a time). IDs are int64 values carried as decimal strings. Example: 456457123.
     """
 
     contract_code: str

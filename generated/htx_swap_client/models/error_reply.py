@@ -13,11 +13,14 @@ T = TypeVar("T", bound="ErrorReply")
 
 @_attrs_define
 class ErrorReply:
-    """The whole request was rejected; no order was touched.
+    """The whole request was rejected; nothing was done.
 
     Attributes:
-        status (ErrorStatus): the result of server handling to request
-        err_code (int): error code (1032 rate limit, 1014 unknown contract, 403 and 12001 to 12008 authentication)
+        status (ErrorStatus): The result of server handling to request: `error`, the whole request failed. Example:
+            error.
+        err_code (int): Why the request failed: an open set of integers. The known codes, with their meaning and whether
+            a retry may help, are listed in `x-htx-error-codes` (e.g. 1032 rate limit, 1014 unknown contract, 403, 1253 and
+            12001 to 12008 authentication).
         err_msg (str): error msg
         ts (int): Time of Respond Generation, Unit: Millisecond
     """

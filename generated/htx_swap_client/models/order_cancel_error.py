@@ -17,7 +17,8 @@ class OrderCancelError:
 
     Attributes:
         order_id (str): trailing order id[Globally Unique]
-        err_code (int | Unset): error code
+        err_code (int | Unset): Why this order was not cancelled: an open set of integers, listed in `x-htx-error-codes`
+            (1061 doesn't exist, 1063 executed; 1071 means the order **is** cancelled already).
         err_msg (str | Unset): error msg
     """
 

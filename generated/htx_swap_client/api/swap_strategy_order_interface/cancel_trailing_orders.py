@@ -39,16 +39,16 @@ def _parse_response(
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                response_200_type_0 = CancelTrailingOrdersReply.from_dict(data)
+                componentsschemas_cancel_trailing_orders_envelope_type_0 = CancelTrailingOrdersReply.from_dict(data)
 
-                return response_200_type_0
+                return componentsschemas_cancel_trailing_orders_envelope_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             if not isinstance(data, dict):
                 raise TypeError()
-            response_200_type_1 = ErrorReply.from_dict(data)
+            componentsschemas_cancel_trailing_orders_envelope_type_1 = ErrorReply.from_dict(data)
 
-            return response_200_type_1
+            return componentsschemas_cancel_trailing_orders_envelope_type_1
 
         response_200 = _parse_response_200(response.json())
 
@@ -90,7 +90,7 @@ def sync_detailed(
     Each order's outcome is reported on its own: cancelled orders are listed in
     `data.successes`, the others in `data.errors` with their own `err_code` (1061: the order
     doesn't exist; 1063: the order has been executed; 1071: repeated cancellation, the order
-    **is** cancelled).
+    **is** cancelled). See `x-htx-error-codes` for the list.
 
     Args:
         body (CancelTrailingOrdersRequest): The trailing orders of one contract to cancel.
@@ -129,7 +129,7 @@ def sync(
     Each order's outcome is reported on its own: cancelled orders are listed in
     `data.successes`, the others in `data.errors` with their own `err_code` (1061: the order
     doesn't exist; 1063: the order has been executed; 1071: repeated cancellation, the order
-    **is** cancelled).
+    **is** cancelled). See `x-htx-error-codes` for the list.
 
     Args:
         body (CancelTrailingOrdersRequest): The trailing orders of one contract to cancel.
@@ -163,7 +163,7 @@ async def asyncio_detailed(
     Each order's outcome is reported on its own: cancelled orders are listed in
     `data.successes`, the others in `data.errors` with their own `err_code` (1061: the order
     doesn't exist; 1063: the order has been executed; 1071: repeated cancellation, the order
-    **is** cancelled).
+    **is** cancelled). See `x-htx-error-codes` for the list.
 
     Args:
         body (CancelTrailingOrdersRequest): The trailing orders of one contract to cancel.
@@ -200,7 +200,7 @@ async def asyncio(
     Each order's outcome is reported on its own: cancelled orders are listed in
     `data.successes`, the others in `data.errors` with their own `err_code` (1061: the order
     doesn't exist; 1063: the order has been executed; 1071: repeated cancellation, the order
-    **is** cancelled).
+    **is** cancelled). See `x-htx-error-codes` for the list.
 
     Args:
         body (CancelTrailingOrdersRequest): The trailing orders of one contract to cancel.

@@ -10,12 +10,12 @@ if TYPE_CHECKING:
     from ..models.order_cancel_error import OrderCancelError
 
 
-T = TypeVar("T", bound="CancelTrailingOrdersData")
+T = TypeVar("T", bound="TrailingOrderCancellation")
 
 
 @_attrs_define
-class CancelTrailingOrdersData:
-    """The orders that could not be cancelled, and those that were.
+class TrailingOrderCancellation:
+    """The orders that could not be cancelled, and those that were (the `data` of cancel and cancel-all replies).
 
     Attributes:
         errors (list[OrderCancelError]): The orders that could not be cancelled, each with its own error.
@@ -59,13 +59,13 @@ class CancelTrailingOrdersData:
 
         successes = d.pop("successes")
 
-        cancel_trailing_orders_data = cls(
+        trailing_order_cancellation = cls(
             errors=errors,
             successes=successes,
         )
 
-        cancel_trailing_orders_data.additional_properties = d
-        return cancel_trailing_orders_data
+        trailing_order_cancellation.additional_properties = d
+        return trailing_order_cancellation
 
     @property
     def additional_keys(self) -> list[str]:

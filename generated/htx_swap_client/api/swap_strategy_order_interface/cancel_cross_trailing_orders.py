@@ -1,0 +1,219 @@
+from http import HTTPStatus
+from typing import Any, cast
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.cancel_cross_trailing_orders_reply import CancelCrossTrailingOrdersReply
+from ...models.cancel_cross_trailing_orders_request import CancelCrossTrailingOrdersRequest
+from ...models.error_reply import ErrorReply
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: CancelCrossTrailingOrdersRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/linear-swap-api/v1/swap_cross_track_cancel",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | CancelCrossTrailingOrdersReply | ErrorReply | None:
+    if response.status_code == 200:
+
+        def _parse_response_200(data: object) -> CancelCrossTrailingOrdersReply | ErrorReply:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_cancel_cross_trailing_orders_envelope_type_0 = (
+                    CancelCrossTrailingOrdersReply.from_dict(data)
+                )
+
+                return componentsschemas_cancel_cross_trailing_orders_envelope_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_cancel_cross_trailing_orders_envelope_type_1 = ErrorReply.from_dict(data)
+
+            return componentsschemas_cancel_cross_trailing_orders_envelope_type_1
+
+        response_200 = _parse_response_200(response.json())
+
+        return response_200
+
+    if response.status_code == 429:
+        response_429 = cast(Any, None)
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | CancelCrossTrailingOrdersReply | ErrorReply]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: CancelCrossTrailingOrdersRequest,
+) -> Response[Any | CancelCrossTrailingOrdersReply | ErrorReply]:
+    """[Cross] Cancel a Trailing Order
+
+     Cancels up to 10 cross-margin trailing orders in one request, as `cancelTrailingOrders`
+    does for isolated margin; each order's outcome is reported on its own.
+
+    Give either `contract_code`, or `pair` and `contract_type`; when both are given,
+    `contract_code` is the preferred. This interface only supports cross margin mode. The
+    frequency limit of this interface is 5 times per second. Interface permission: Trade.
+
+    Args:
+        body (CancelCrossTrailingOrdersRequest): The cross-margin trailing orders to cancel. Give
+            `contract_code`, or `pair` and `contract_type`; when both are given, `contract_code` is
+            the preferred.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | CancelCrossTrailingOrdersReply | ErrorReply]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: CancelCrossTrailingOrdersRequest,
+) -> Any | CancelCrossTrailingOrdersReply | ErrorReply | None:
+    """[Cross] Cancel a Trailing Order
+
+     Cancels up to 10 cross-margin trailing orders in one request, as `cancelTrailingOrders`
+    does for isolated margin; each order's outcome is reported on its own.
+
+    Give either `contract_code`, or `pair` and `contract_type`; when both are given,
+    `contract_code` is the preferred. This interface only supports cross margin mode. The
+    frequency limit of this interface is 5 times per second. Interface permission: Trade.
+
+    Args:
+        body (CancelCrossTrailingOrdersRequest): The cross-margin trailing orders to cancel. Give
+            `contract_code`, or `pair` and `contract_type`; when both are given, `contract_code` is
+            the preferred.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | CancelCrossTrailingOrdersReply | ErrorReply
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: CancelCrossTrailingOrdersRequest,
+) -> Response[Any | CancelCrossTrailingOrdersReply | ErrorReply]:
+    """[Cross] Cancel a Trailing Order
+
+     Cancels up to 10 cross-margin trailing orders in one request, as `cancelTrailingOrders`
+    does for isolated margin; each order's outcome is reported on its own.
+
+    Give either `contract_code`, or `pair` and `contract_type`; when both are given,
+    `contract_code` is the preferred. This interface only supports cross margin mode. The
+    frequency limit of this interface is 5 times per second. Interface permission: Trade.
+
+    Args:
+        body (CancelCrossTrailingOrdersRequest): The cross-margin trailing orders to cancel. Give
+            `contract_code`, or `pair` and `contract_type`; when both are given, `contract_code` is
+            the preferred.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | CancelCrossTrailingOrdersReply | ErrorReply]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: CancelCrossTrailingOrdersRequest,
+) -> Any | CancelCrossTrailingOrdersReply | ErrorReply | None:
+    """[Cross] Cancel a Trailing Order
+
+     Cancels up to 10 cross-margin trailing orders in one request, as `cancelTrailingOrders`
+    does for isolated margin; each order's outcome is reported on its own.
+
+    Give either `contract_code`, or `pair` and `contract_type`; when both are given,
+    `contract_code` is the preferred. This interface only supports cross margin mode. The
+    frequency limit of this interface is 5 times per second. Interface permission: Trade.
+
+    Args:
+        body (CancelCrossTrailingOrdersRequest): The cross-margin trailing orders to cancel. Give
+            `contract_code`, or `pair` and `contract_type`; when both are given, `contract_code` is
+            the preferred.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | CancelCrossTrailingOrdersReply | ErrorReply
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

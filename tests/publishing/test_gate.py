@@ -1,0 +1,566 @@
+"""The breaking-change gate (scripts/check-spec-compat): each rule on a mutated copy of the spec,
+then the script end to end (versions, changelog, verdicts, and output of any size)."""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC = ROOT / "openapi" / "htx-linear-swap.yaml"
+CHANGELOG = ROOT / "openapi" / "CHANGELOG.md"
+GATE = ROOT / "scripts" / "check-spec-compat"
+CANCEL = "/linear-swap-api/v1/swap_track_cancel"
+HISTORY = "/linear-swap-api/v1/swap_track_hisorders"
+
+
+def _load_gate() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "check_spec_compat", ROOT / "scripts" / "check_spec_compat.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+gate = _load_gate()
+BASE: dict[str, Any] = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+
+Doc = dict[str, Any]
+Change = Callable[[Doc], None]
+
+
+def schemas(doc: Doc) -> dict[str, Any]:
+    found: dict[str, Any] = doc["components"]["schemas"]
+    return found
+
+
+def prop(doc: Doc, schema: str, name: str) -> dict[str, Any]:
+    found: dict[str, Any] = schemas(doc)[schema]["properties"][name]
+    return found
+
+
+def cancel_op(doc: Doc) -> dict[str, Any]:
+    found: dict[str, Any] = doc["paths"][CANCEL]["post"]
+    return found
+
+
+# --- the mutations ------------------------------------------------------------------------------
+
+
+def set_in(schema: str, name: str, **values: Any) -> Change:
+    def change(doc: Doc) -> None:
+        prop(doc, schema, name).update(values)
+
+    return change
+
+
+def drop_in(schema: str, name: str, key: str) -> Change:
+    def change(doc: Doc) -> None:
+        del prop(doc, schema, name)[key]
+
+    return change
+
+
+def order_id_pattern(ids: int) -> Change:
+    return set_in(
+        "CancelTrailingOrdersRequest",
+        "order_id",
+        pattern=f"^[1-9][0-9]{{0,18}}(,[1-9][0-9]{{0,18}}){{0,{ids - 1}}}$",
+    )
+
+
+def enum_of(schema: str, values: list[Any]) -> Change:
+    def change(doc: Doc) -> None:
+        schemas(doc)[schema]["enum"] = values
+
+    return change
+
+
+def require(schema: str, name: str) -> Change:
+    def change(doc: Doc) -> None:
+        schemas(doc)[schema].setdefault("required", []).append(name)
+
+    return change
+
+
+def unrequire(schema: str, name: str) -> Change:
+    def change(doc: Doc) -> None:
+        schemas(doc)[schema]["required"].remove(name)
+
+    return change
+
+
+def add_field(schema: str, name: str, *, required: bool = False) -> Change:
+    def change(doc: Doc) -> None:
+        schemas(doc)[schema]["properties"][name] = {"type": "string", "description": "new"}
+        if required:
+            schemas(doc)[schema].setdefault("required", []).append(name)
+
+    return change
+
+
+def remove_field(schema: str, name: str) -> Change:
+    def change(doc: Doc) -> None:
+        del schemas(doc)[schema]["properties"][name]
+        if name in schemas(doc)[schema].get("required", []):
+            schemas(doc)[schema]["required"].remove(name)
+
+    return change
+
+
+def add_paths(count: int) -> Change:
+    """`count` new operations (small ones: the finding is the same for a full one)."""
+
+    def change(doc: Doc) -> None:
+        for number in range(count):
+            doc["paths"][f"{CANCEL}_copy_{number:05d}_with_a_long_enough_name"] = {
+                "post": {
+                    "operationId": f"cancelTrailingOrdersCopy{number}",
+                    "responses": {"200": {"description": "The same reply."}},
+                }
+            }
+
+    return change
+
+
+def remove_path(doc: Doc) -> None:
+    del doc["paths"][HISTORY]
+
+
+def add_parameter(*, required: bool) -> Change:
+    def change(doc: Doc) -> None:
+        cancel_op(doc)["parameters"] = [
+            {"name": "hint", "in": "query", "required": required, "schema": {"type": "string"}}
+        ]
+
+    return change
+
+
+def rename_operation(doc: Doc) -> None:
+    cancel_op(doc)["operationId"] = "cancelTrailingOrder"
+
+
+def drop_security(doc: Doc) -> None:
+    cancel_op(doc)["security"] = []
+
+
+def drop_429(doc: Doc) -> None:
+    del cancel_op(doc)["responses"]["429"]
+
+
+def add_500(doc: Doc) -> None:
+    cancel_op(doc)["responses"]["500"] = {"description": "gateway trouble"}
+
+
+def add_reply_alternative(doc: Doc) -> None:
+    envelope = schemas(doc)["CancelTrailingOrdersEnvelope"]
+    schemas(doc)["PendingReply"] = {
+        "type": "object",
+        "properties": {"status": {"type": "string", "enum": ["pending"]}},
+    }
+    envelope["oneOf"].append({"$ref": "#/components/schemas/PendingReply"})
+    envelope["discriminator"]["mapping"]["pending"] = "#/components/schemas/PendingReply"
+
+
+def reword(doc: Doc) -> None:
+    schemas(doc)["OrderCancelError"]["description"] += " Reworded."
+
+
+def new_known_value(doc: Doc) -> None:
+    prop(doc, "OpenTrailingOrder", "order_source")["x-known-values"].append("web")
+
+
+def add_error_code(doc: Doc) -> None:
+    doc["x-htx-error-codes"].append(
+        {"code": 99999, "name": "NEW", "meaning": "New.", "scope": "request", "retryable": False}
+    )
+
+
+def rename_component(doc: Doc) -> None:
+    """OrderCancelError becomes CancelFailure everywhere: the wire is the same."""
+    schemas(doc)["CancelFailure"] = schemas(doc).pop("OrderCancelError")
+    errors = prop(doc, "TrailingOrderCancellation", "errors")
+    errors["items"] = {"$ref": "#/components/schemas/CancelFailure"}
+
+
+def open_closed_reply_enum(doc: Doc) -> None:
+    prop(doc, "OpenTrailingOrder", "is_active").clear()
+    prop(doc, "OpenTrailingOrder", "is_active").update(type="integer", description="open now")
+
+
+def reply_additional_properties_false(doc: Doc) -> None:
+    schemas(doc)["PlacedTrailingOrder"]["additionalProperties"] = False
+
+
+def request_additional_properties_false(doc: Doc) -> None:
+    schemas(doc)["CancelTrailingOrdersRequest"]["additionalProperties"] = False
+
+
+def both(*changes: Change) -> Change:
+    def change(doc: Doc) -> None:
+        for each in changes:
+            each(doc)
+
+    return change
+
+
+@dataclass(frozen=True)
+class Mutation:
+    change: Change
+    expected: str | None  # the level it needs: "breaking", "minor", "patch" (None: no change)
+    base: Change | None = None  # applied to the published side first, when a rule needs a start
+
+
+REQ = "CancelTrailingOrdersRequest"
+PLACE = "PlaceTrailingOrderRequest"
+OPEN_ORDERS = "GetOpenTrailingOrdersRequest"
+HISTORY_REQ = "GetTrailingOrderHistoryRequest"
+
+MUTATIONS = {
+    # requests: narrowing breaks, widening is minor
+    "order_id-pattern-10-to-5-ids": Mutation(order_id_pattern(5), "breaking"),
+    "order_id-pattern-10-to-20-ids": Mutation(order_id_pattern(20), "minor"),
+    "order_id-pattern-rewritten": Mutation(
+        set_in(REQ, "order_id", pattern="^[0-9,]+$"), "breaking"
+    ),
+    "pattern-with-lookahead-widened": Mutation(
+        set_in(REQ, "order_id", pattern="^(?!0)[0-9]{1,20}$"),
+        "breaking",
+        base=set_in(REQ, "order_id", pattern="^(?!0)[0-9]{1,19}$"),
+    ),
+    "pattern-removed-from-request": Mutation(drop_in(REQ, "order_id", "pattern"), "minor"),
+    "maxLength-added": Mutation(set_in(REQ, "contract_code", maxLength=16), "breaking"),
+    "maxLength-lowered": Mutation(
+        set_in(REQ, "contract_code", maxLength=16),
+        "breaking",
+        base=set_in(REQ, "contract_code", maxLength=40),
+    ),
+    "maxLength-raised": Mutation(
+        set_in(REQ, "contract_code", maxLength=40),
+        "minor",
+        base=set_in(REQ, "contract_code", maxLength=16),
+    ),
+    "minLength-raised": Mutation(set_in(REQ, "contract_code", minLength=9), "breaking"),
+    "maximum-lowered": Mutation(set_in(OPEN_ORDERS, "page_size", maximum=40), "breaking"),
+    "maximum-raised": Mutation(set_in(OPEN_ORDERS, "page_size", maximum=100), "minor"),
+    "minimum-raised": Mutation(set_in(PLACE, "callback_rate", minimum=0.01), "breaking"),
+    "minimum-lowered": Mutation(set_in(PLACE, "callback_rate", minimum=0.0001), "minor"),
+    "minimum-made-exclusive": Mutation(
+        set_in(PLACE, "lever_rate", exclusiveMinimum=True), "breaking"
+    ),
+    "multipleOf-added": Mutation(set_in(PLACE, "volume", multipleOf=1), "breaking"),
+    "request-enum-value-removed": Mutation(enum_of("TradeType", [0, 1, 2, 3, 4, 17]), "breaking"),
+    "request-enum-value-added": Mutation(
+        enum_of("TradeType", [0, 1, 2, 3, 4, 17, 18, 19]), "minor"
+    ),
+    "request-default-changed": Mutation(
+        set_in(OPEN_ORDERS, "page_size", default=50),
+        "breaking",
+        base=set_in(OPEN_ORDERS, "page_size", default=20),
+    ),
+    "request-field-now-required": Mutation(require(PLACE, "lever_rate"), "breaking"),
+    "new-required-request-field": Mutation(add_field(REQ, "client_tag", required=True), "breaking"),
+    "new-optional-request-field": Mutation(add_field(REQ, "client_tag"), "minor"),
+    "request-field-now-optional": Mutation(unrequire(HISTORY_REQ, "trade_type"), "minor"),
+    "request-field-removed": Mutation(remove_field(PLACE, "reduce_only"), "breaking"),
+    "request-type-changed": Mutation(set_in(PLACE, "volume", type="string"), "breaking"),
+    "request-integer-to-number": Mutation(set_in(PLACE, "lever_rate", type="number"), "minor"),
+    "request-nullable-added": Mutation(set_in(REQ, "contract_code", nullable=True), "minor"),
+    "request-additionalProperties-false": Mutation(request_additional_properties_false, "breaking"),
+    "new-required-parameter": Mutation(add_parameter(required=True), "breaking"),
+    "new-optional-parameter": Mutation(add_parameter(required=False), "minor"),
+    # operations
+    "operation-removed": Mutation(remove_path, "breaking"),
+    "operation-added": Mutation(add_paths(1), "minor"),
+    "operationId-changed": Mutation(rename_operation, "breaking"),
+    "security-dropped": Mutation(drop_security, "breaking"),
+    "response-status-removed": Mutation(drop_429, "breaking"),
+    "response-status-added": Mutation(add_500, "minor"),
+    # replies: widening breaks, narrowing and additions are minor
+    "required-reply-field-removed": Mutation(
+        remove_field("OpenTrailingOrder", "order_id_str"), "breaking"
+    ),
+    "reply-field-made-optional": Mutation(
+        unrequire("HistoricTrailingOrder", "canceled_at"), "breaking"
+    ),
+    "reply-field-made-nullable": Mutation(
+        set_in("OpenTrailingOrder", "volume", nullable=True), "breaking"
+    ),
+    "reply-nullable-dropped": Mutation(
+        set_in("HistoricTrailingOrder", "fail_code", nullable=False), "minor"
+    ),
+    "closed-reply-status-gains-a-value": Mutation(enum_of("OkStatus", ["ok", "maybe"]), "breaking"),
+    "closed-reply-flag-gains-a-value": Mutation(enum_of("IsActive", [0, 1, 2]), "breaking"),
+    "shared-enum-gains-a-value-closed-in-replies": Mutation(
+        enum_of("Direction", ["buy", "sell", "hold"]), "breaking"
+    ),
+    "closed-reply-enum-opened": Mutation(open_closed_reply_enum, "breaking"),
+    "open-reply-field-closed": Mutation(
+        set_in("OpenTrailingOrder", "order_source", enum=["api"]), "minor"
+    ),
+    "open-reply-set-new-known-value": Mutation(new_known_value, "patch"),
+    "reply-field-added": Mutation(add_field("OpenTrailingOrder", "trade_partition"), "minor"),
+    "required-reply-field-added": Mutation(
+        add_field("PlacedTrailingOrder", "client_tag", required=True), "minor"
+    ),
+    "reply-format-changed": Mutation(
+        set_in("CancelTrailingOrdersReply", "ts", format="int32"), "breaking"
+    ),
+    "reply-pattern-widened": Mutation(
+        set_in("TrailingOrderCancellation", "successes", pattern="^.*$"), "breaking"
+    ),
+    "reply-maximum-added": Mutation(
+        set_in("OpenTrailingOrdersPage", "total_size", maximum=1000), "minor"
+    ),
+    "reply-additionalProperties-false": Mutation(reply_additional_properties_false, "minor"),
+    "new-reply-alternative": Mutation(add_reply_alternative, "breaking"),
+    # the rest of the document
+    "error-code-added": Mutation(add_error_code, "minor"),
+    "component-renamed": Mutation(rename_component, "minor"),
+    "reworded": Mutation(reword, "patch"),
+    "unchanged": Mutation(lambda doc: None, None),
+    "narrowed-and-added": Mutation(both(order_id_pattern(5), add_paths(1)), "breaking"),
+}
+
+
+@pytest.mark.parametrize("name", list(MUTATIONS))
+def test_each_rule_on_a_mutated_spec(name: str) -> None:
+    mutation = MUTATIONS[name]
+    published = copy.deepcopy(BASE)
+    if mutation.base is not None:
+        mutation.base(published)
+    working = copy.deepcopy(published)
+    mutation.change(working)
+    findings = gate.compare(published, working)
+    assert gate.required_level(findings) == mutation.expected, "\n".join(map(str, findings))
+
+
+def test_findings_name_the_place_and_the_rule() -> None:
+    working = copy.deepcopy(BASE)
+    order_id_pattern(5)(working)
+    [finding] = gate.compare(BASE, working)
+    assert finding.level == "breaking"
+    assert finding.where == f"POST {CANCEL} request body (application/json).order_id"
+    assert finding.what.startswith("pattern (accepts less)")
+
+
+def test_a_closed_reply_enum_s_new_value_is_reported_where_it_is() -> None:
+    working = copy.deepcopy(BASE)
+    enum_of("OkStatus", ["ok", "maybe"])(working)
+    findings = gate.compare(BASE, working)
+    # OkStatus is every operation's: the break is reported in each of the ten replies.
+    assert len(findings) == 10
+    assert {f.level for f in findings} == {"breaking"}
+    assert f"POST {CANCEL} response 200 (application/json) <status=ok>.status" in {
+        f.where for f in findings
+    }
+    assert all("enum values ['maybe'] added" in f.what for f in findings)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "outcome"),
+    [
+        ("^a{0,9}$", "^a{0,4}$", "narrower"),
+        ("^a{0,9}$", "^a{0,19}$", "wider"),
+        ("^a{1,9}$", "^a{0,9}$", "wider"),
+        ("^a{1,9}b{0,3}$", "^a{1,19}b{0,2}$", "different"),
+        ("^a{0,9}$", "^b{0,9}$", "different"),
+        ("^a{0,9}$", "^a{0,9}$", "same"),
+        (None, "^a$", "narrower"),
+        ("^a$", None, "wider"),
+        ("^(?!0)a{0,9}$", "^(?!0)a{0,19}$", "different"),
+    ],
+)
+def test_pattern_comparison(old: str | None, new: str | None, outcome: str) -> None:
+    assert gate.compare_patterns(old, new) == outcome
+
+
+# --- the script, end to end ----------------------------------------------------------------------
+
+
+def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(arg) for arg in args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def verdict(result: subprocess.CompletedProcess[str]) -> str:
+    lines = [line for line in result.stdout.splitlines() if line.startswith("check-spec-compat:")]
+    return lines[-1]
+
+
+def test_gate_passes_on_the_working_spec_as_a_minor_change() -> None:
+    """The repository's own state: the working spec against openapi/published/."""
+    result = run(GATE)
+    assert result.returncode == 0, result.stdout
+    published = max(path.stem for path in (ROOT / "openapi" / "published").glob("*.yaml"))
+    if BASE["info"]["version"] != published:
+        assert "PASS: minor changes against" in verdict(result), result.stdout
+        assert "breaking:" not in result.stdout
+
+
+Version = tuple[int, int, int]
+
+
+def same(v: Version) -> str:
+    return "{}.{}.{}".format(*v)
+
+
+def patch_up(v: Version) -> str:
+    return f"{v[0]}.{v[1]}.{v[2] + 1}"
+
+
+def minor_up(v: Version) -> str:
+    return f"{v[0]}.{v[1] + 1}.0"
+
+
+def major_up(v: Version) -> str:
+    return f"{v[0] + 1}.0.0"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """The working spec: the repository's spec, changed, at `version`; the published directory:
+    the repository's spec under each of `published` versions."""
+
+    change: Change | None
+    version: Callable[[Version], str]
+    changelog_entry: bool = False
+    published: Callable[[Version], list[str]] = lambda v: [same(v)]
+
+
+SCENARIOS = {
+    "breaking-same-version": Scenario(order_id_pattern(5), same),
+    "breaking-minor-raised": Scenario(order_id_pattern(5), minor_up, changelog_entry=True),
+    "closed-enum-value-minor-raised": Scenario(
+        enum_of("OkStatus", ["ok", "maybe"]),
+        minor_up,
+        changelog_entry=True,
+    ),
+    "breaking-major-raised": Scenario(order_id_pattern(5), major_up, changelog_entry=True),
+    "additive-same-version": Scenario(add_paths(1), same),
+    "additive-patch-raised": Scenario(add_paths(1), patch_up, changelog_entry=True),
+    "additive-minor-raised": Scenario(add_paths(1), minor_up, changelog_entry=True),
+    "additive-minor-without-entry": Scenario(add_paths(1), minor_up),
+    "reworded-same-version": Scenario(reword, same),
+    "reworded-patch-raised": Scenario(reword, patch_up, changelog_entry=True),
+    "lower-than-published": Scenario(None, same, published=lambda v: [major_up(v)]),
+    # Unchanged from the newest, X.10.0; comparing with X.9.0 instead would fail (no entry).
+    "newest-by-semver": Scenario(
+        None, lambda v: f"{v[0]}.10.0", published=lambda v: [f"{v[0]}.9.0", f"{v[0]}.10.0"]
+    ),
+    # Thousands of findings: far more than the 64 KiB a pipe buffer holds.
+    "large-output": Scenario(add_paths(1500), minor_up, changelog_entry=True),
+}
+
+
+def dump(doc: Doc) -> str:
+    text: str = yaml.dump(
+        doc, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False
+    )
+    return text
+
+
+def version_of(doc: Doc) -> Version:
+    major, minor, patch = (int(part) for part in doc["info"]["version"].split("."))
+    return major, minor, patch
+
+
+@pytest.fixture(scope="module")
+def outcomes(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, subprocess.CompletedProcess[str]]:
+    base_version = version_of(BASE)
+    results = {}
+    for name, scenario in SCENARIOS.items():
+        directory = tmp_path_factory.mktemp(name)
+        published_dir = directory / "published"
+        published_dir.mkdir()
+        for version in scenario.published(base_version):
+            doc = copy.deepcopy(BASE)
+            doc["info"]["version"] = version
+            (published_dir / f"{version}.yaml").write_text(dump(doc), encoding="utf-8")
+        working = copy.deepcopy(BASE)
+        if scenario.change is not None:
+            scenario.change(working)
+        working["info"]["version"] = scenario.version(base_version)
+        spec = directory / "spec.yaml"
+        spec.write_text(dump(working), encoding="utf-8")
+        changelog = directory / "CHANGELOG.md"
+        text = CHANGELOG.read_text(encoding="utf-8")
+        if scenario.changelog_entry:
+            text += f"\n## {working['info']['version']}\n\n- What changed.\n"
+        changelog.write_text(text, encoding="utf-8")
+        results[name] = run(
+            GATE, "--spec", spec, "--published-dir", published_dir, "--changelog", changelog
+        )
+    return results
+
+
+@pytest.mark.parametrize(
+    ("scenario", "status", "says"),
+    [
+        ("breaking-same-version", 1, "FAIL: breaking changes against the published"),
+        ("breaking-minor-raised", 1, "FAIL: breaking changes against the published"),
+        ("closed-enum-value-minor-raised", 1, "FAIL: breaking changes against the published"),
+        ("breaking-major-raised", 0, "PASS: breaking changes against"),
+        ("additive-same-version", 1, "FAIL: minor changes against the published"),
+        ("additive-patch-raised", 1, "FAIL: minor changes against the published"),
+        ("additive-minor-raised", 0, "PASS: minor changes against"),
+        ("additive-minor-without-entry", 1, "entry: describe the change there"),
+        ("reworded-same-version", 1, "FAIL: patch changes against the published"),
+        ("reworded-patch-raised", 0, "PASS: patch changes against"),
+        ("lower-than-published", 1, "is lower than the published"),
+        ("newest-by-semver", 0, "unchanged"),
+        ("large-output", 0, "PASS: minor changes against"),
+    ],
+)
+def test_gate_verdicts(
+    outcomes: dict[str, subprocess.CompletedProcess[str]], scenario: str, status: int, says: str
+) -> None:
+    result = outcomes[scenario]
+    assert result.returncode == status, result.stdout[-4000:]
+    assert says in verdict(result)
+
+
+def test_a_failing_verdict_lists_the_findings_and_the_version_to_use(
+    outcomes: dict[str, subprocess.CompletedProcess[str]],
+) -> None:
+    result = outcomes["breaking-same-version"]
+    assert (
+        f"  breaking: POST {CANCEL} request body (application/json).order_id: pattern"
+        in result.stdout
+    )
+    assert f"raise info.version to {major_up(version_of(BASE))}" in verdict(result)
+    assert f"raise info.version to {minor_up(version_of(BASE))} at least" in verdict(
+        outcomes["additive-patch-raised"]
+    )
+
+
+def test_the_gate_survives_output_far_beyond_64_kib(
+    outcomes: dict[str, subprocess.CompletedProcess[str]],
+) -> None:
+    result = outcomes["large-output"]
+    assert len(result.stdout.encode()) > 2 * 65536
+    assert result.stdout.count(": operation added") == 1500
+    assert result.stdout.splitlines()[-1] == verdict(result), "the verdict comes last, whole"
