@@ -18,6 +18,7 @@ from htx_swap._engine import Answered, Call, Scope, Unsettled
 from htx_swap._operations import (
     CANCEL_TRAILING_ORDERS,
     OPERATIONS,
+    POOLS,
     InterfaceLimit,
     Pool,
     RetrySafety,
@@ -126,6 +127,8 @@ def test_each_declaration_agrees_with_the_specs_rate_limit(operation: Any) -> No
     assert operation.pool == Pool(limit.get("pool", "trade"))
 
 
-def test_every_operation_in_the_spec_is_declared() -> None:
-    declared = {operation.path for operation in OPERATIONS}
-    assert set(_spec()["paths"]) == declared
+def test_the_pools_agree_with_the_spec() -> None:
+    pools = _spec()["x-rate-limit-pools"]
+    assert {Pool(name): (p["requests"], p["interval-ms"] / 1000) for name, p in pools.items()} == {
+        pool: (limit.requests, limit.seconds) for pool, limit in POOLS.items()
+    }

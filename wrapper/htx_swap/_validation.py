@@ -9,6 +9,7 @@ import ipaddress
 import math
 import re
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 import httpx
 
@@ -280,3 +281,162 @@ def _echo(value: str) -> str:
     if len(value) <= _ECHO_LIMIT:
         return repr(value)
     return f"{value[:_ECHO_LIMIT]!r}... ({len(value)} characters)"
+
+
+# --- trailing-order parameters ------------------------------------------------------------------
+
+# A perpetual swap (BTC-USDT) or, on cross margin, a future too (BTC-USDT-211231).
+_FUTURES_CODE = re.compile(r"[A-Z0-9]{1,32}-USDT-[0-9]{6}")
+_PAIR = _CONTRACT_CODE
+DIRECTIONS = ("buy", "sell")
+PLACE_OFFSETS = ("open", "close", "both")
+CANCEL_ALL_OFFSETS = ("open", "close")
+ORDER_PRICE_TYPES = ("optimal_5", "optimal_10", "optimal_20", "formula_price")
+CONTRACT_TYPES = ("swap", "this_week", "next_week", "quarter", "next_quarter")
+TRADE_TYPES = (0, 1, 2, 3, 4, 17, 18)
+SORT_BY = ("created_at", "update_time")
+MIN_CALLBACK_RATE = Decimal("0.001")
+MAX_HISTORY_DAYS = 90
+# Beyond this many significant digits a float is not the decimal its writer meant (0.1 + 0.2).
+_FLOAT_DIGITS = 15
+_DECIMAL_TEXT = re.compile(r"[0-9]+(\.[0-9]+)?", re.ASCII)
+
+
+def validate_choice(name: str, value: object, choices: Sequence[str]) -> str:
+    """``value`` if it is one of ``choices`` (exact, case-sensitive strings)."""
+    if isinstance(value, str) and value in choices:
+        return value
+    allowed = ", ".join(repr(choice) for choice in choices)
+    raise InvalidRequestError(f"{name} must be one of {allowed}; got {_describe(value)}")
+
+
+def validate_contract(
+    margin_mode: str,
+    contract_code: object,
+    *,
+    pair: object = None,
+    contract_type: object = None,
+    required: bool = True,
+) -> tuple[str | None, str | None, str | None]:
+    """The contract an operation acts on, as HTX takes it in ``margin_mode``.
+
+    Isolated margin: a perpetual ``contract_code`` (``BTC-USDT``), nothing else. Cross margin:
+    ``contract_code`` may also name a future (``BTC-USDT-211231``), or ``pair`` (with
+    ``contract_type`` where HTX takes one) may stand in for it; ``required`` says whether one of
+    them must be given. Returns (contract_code, pair, contract_type), None where not given.
+    """
+    if margin_mode == "isolated":
+        if pair is not None or contract_type is not None:
+            raise InvalidRequestError("pair and contract_type are for cross margin only")
+        return validate_contract_code(contract_code), None, None
+    code = None
+    if contract_code is not None:
+        if isinstance(contract_code, str) and _FUTURES_CODE.fullmatch(contract_code):
+            code = contract_code
+        else:
+            try:
+                code = validate_contract_code(contract_code)
+            except InvalidRequestError:
+                raise InvalidRequestError(
+                    "contract_code must be a swap ('BTC-USDT') or a future ('BTC-USDT-211231') "
+                    f"code; got {_describe(contract_code)}"
+                ) from None
+    checked_pair = None
+    if pair is not None:
+        if not (isinstance(pair, str) and _PAIR.fullmatch(pair)):
+            raise InvalidRequestError(f"pair must be such as 'BTC-USDT'; got {_describe(pair)}")
+        checked_pair = pair
+    checked_type = None
+    if contract_type is not None:
+        checked_type = validate_choice("contract_type", contract_type, CONTRACT_TYPES)
+    if required and code is None and checked_pair is None:
+        raise InvalidRequestError(
+            "cross margin needs contract_code, or pair and contract_type; got neither"
+        )
+    return code, checked_pair, checked_type
+
+
+def to_decimal(name: str, value: object) -> Decimal:
+    """A number given as int, str, Decimal or float (one that means a short decimal) as Decimal."""
+    number: Decimal | None = None
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, Decimal):
+        number = value if value.is_finite() else None
+    elif isinstance(value, str):
+        number = Decimal(value) if _DECIMAL_TEXT.fullmatch(value) else None
+    elif isinstance(value, float) and math.isfinite(value):
+        number = Decimal(repr(value))
+        if len(number.as_tuple().digits) > _FLOAT_DIGITS:
+            raise InvalidRequestError(
+                f"{name} {value!r} is a float with more digits than it was written with; "
+                "pass a str or a Decimal"
+            )
+    if number is None:
+        raise InvalidRequestError(
+            f"{name} must be a finite number (int, str such as '0.01', Decimal, or float); "
+            f"got {_describe(value)}"
+        )
+    return number
+
+
+def validate_volume(value: object) -> int:
+    """A volume in contracts: a whole number above 0."""
+    number = to_decimal("volume", value)
+    if number <= 0 or number != number.to_integral_value():
+        raise InvalidRequestError(
+            f"volume must be a whole number of contracts above 0; got {_describe(value)}"
+        )
+    return int(number)
+
+
+def validate_price(name: str, value: object) -> Decimal:
+    number = to_decimal(name, value)
+    if number <= 0:
+        raise InvalidRequestError(f"{name} must be above 0; got {_describe(value)}")
+    return number
+
+
+def validate_callback_rate(value: object) -> Decimal:
+    number = to_decimal("callback_rate", value)
+    if number < MIN_CALLBACK_RATE:
+        raise InvalidRequestError(
+            f"callback_rate must be at least {MIN_CALLBACK_RATE} (0.1%); got {_describe(value)}"
+        )
+    return number
+
+
+def validate_lever_rate(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
+        raise InvalidRequestError(
+            f"lever_rate must be an int from 1 to 1000; got {_describe(value)}"
+        )
+    return value
+
+
+def validate_reduce_only(value: object) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise InvalidRequestError(f"reduce_only must be True, False or None; got {_describe(value)}")
+
+
+def validate_trade_type(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value not in TRADE_TYPES:
+        allowed = ", ".join(map(str, TRADE_TYPES))
+        raise InvalidRequestError(f"trade_type must be one of {allowed}; got {_describe(value)}")
+    return value
+
+
+def validate_days(value: object) -> int:
+    """History depth in days: 1 to 90 (HTX keeps 90)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_HISTORY_DAYS:
+        raise InvalidRequestError(
+            f"days must be an int from 1 to {MAX_HISTORY_DAYS}; got {_describe(value)}"
+        )
+    return value
