@@ -367,3 +367,21 @@ def test_htx_403_in_an_envelope_keeps_its_code_and_http_200() -> None:
         client.cancel_trailing_orders(CONTRACT, IDS[:1])
     assert (caught.value.status_code, caught.value.err_code) == (200, 403)
     assert json.loads(caught.value.response.content)["err_code"] == 403  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("code", "error_class"), [(1000, HtxApiError), (1004, HtxApiError), (1032, HtxRateLimitError)]
+)
+def test_a_try_later_code_that_outlives_the_retries_stops_the_batch(
+    code: int, error_class: type[HtxApiError]
+) -> None:
+    with (
+        scripted(lambda request, reply: reply.json(refused(code, "later"))) as server,
+        _client(server.base_url, max_retries=1, waits=RecordingWaits()) as client,
+        pytest.raises(error_class) as caught,
+    ):
+        client.cancel_trailing_orders(CONTRACT, IDS)
+    assert type(caught.value) is error_class
+    assert caught.value.err_code == code
+    assert caught.value.result == CancelResult(unresolved=tuple(IDS))
+    assert len(server.received) <= 3 * 2, "no chunk tried more than 1 + max_retries times"

@@ -44,7 +44,6 @@ from ._codes import (
 from ._errors import (
     HtxApiError,
     HtxError,
-    HtxRateLimitError,
     HtxTransportError,
 )
 from ._operations import Operation, Pool, PoolLimit, RetrySafety, UnreadableReply
@@ -316,11 +315,7 @@ class Call(Generic[T]):
                 reached=code not in NOT_EXECUTED_CODES,
                 headers=headers,
                 server_now=server_now,
-                rate_limited=HtxRateLimitError(
-                    code, message, status_code=200, request=request, response=http
-                )
-                if code == HtxCode.RATE_LIMITED
-                else None,
+                refusal=HtxApiError.for_code(code, message, request=request, response=http),
             )
         self._log(latency, f"HTX {code}")
         if self.maybe_applied:
@@ -339,7 +334,7 @@ class Call(Generic[T]):
         reached: bool,
         headers: Mapping[str, str] | None = None,
         server_now: float | None = None,
-        rate_limited: HtxRateLimitError | None = None,
+        refusal: HtxApiError | None = None,
         unreachable: Exception | None = None,
     ) -> float | None:
         """No definitive answer from this attempt: retry if safe and allowed, else give up."""
@@ -372,8 +367,9 @@ class Call(Generic[T]):
             self.attempts,
             outcome,
         )
-        if rate_limited is not None:
-            self.scope.stop(rate_limited)
+        if refusal is not None:
+            # HTX kept saying "try later" (1032, 1004, 1000): stop, as it will say so again.
+            self.scope.stop(refusal)
         elif unreachable is not None:
             failure = HtxTransportError(
                 f"cannot reach {engine.base_url}: {type(unreachable).__name__}",
