@@ -27,7 +27,9 @@ def sandbox(shared: Sandbox) -> Sandbox:
 
 @pytest.fixture
 def admin(sandbox: Sandbox) -> Iterator[httpx.Client]:
-    with make_client(base_url=f"{sandbox.base_url}/_sandbox") as client:
+    # JSON by default: the admin API takes no other kind of POST.
+    json_type = {"Content-Type": "application/json"}
+    with make_client(base_url=f"{sandbox.base_url}/_sandbox", headers=json_type) as client:
         yield client
 
 
@@ -119,7 +121,7 @@ def test_reset_restores_the_initial_state(
     admin.post("/orders", json={"open": ["1"]})
     admin.post("/faults", json={"queue": ["drop_after_apply"], "latency": 0.05})
     cancel(client, sandbox, "1", when="2019-11-21T10:00:00")
-    assert admin.post("/reset").json() == {"reset": True}
+    assert admin.post("/reset", json={}).json() == {"reset": True}
     assert admin.get("/orders").json() == {"orders": {}}
     assert admin.get("/requests").json() == {"requests": []}
     assert admin.get("/settings").json()["queued_faults"] == []
