@@ -13,13 +13,14 @@ class Fault(enum.StrEnum):
 
     NONE = "none"
     BAD_GATEWAY = "bad_gateway"
-    """A gateway's HTTP 502 HTML page; the cancel is not applied."""
+    """A gateway's HTTP 502 HTML page; the request is not applied."""
     DROP_AFTER_APPLY = "drop_after_apply"
-    """The cancel is applied, then the connection closes halfway through the reply."""
+    """The request is applied (a placed order exists), then the connection closes halfway
+    through the reply."""
     DELAY_AFTER_APPLY = "delay_after_apply"
-    """The cancel is applied, then the reply waits `FaultPlan.delay` seconds."""
+    """The request is applied, then the reply waits `FaultPlan.delay` seconds."""
     JUNK_AFTER_APPLY = "junk_after_apply"
-    """The cancel is applied, then the client gets HTTP 200 with truncated JSON."""
+    """The request is applied, then the client gets HTTP 200 with truncated JSON."""
 
 
 MAX_WAIT = 600.0

@@ -50,6 +50,13 @@ class Sandbox:
     admin_token: str | None = field(default=None, repr=False)
     """The token the admin API wants (`Authorization: Bearer <token>`), if it wants one."""
 
+    def mix_orders(self) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+        """(margin mode, contract, IDs) of the orders seeded beside `order_ids` (the mix)."""
+        for mode, by_contract in self.seeded.items():
+            for code, ids in by_contract.items():
+                if ids and (mode, code) != ("isolated", self.contract_code):
+                    yield mode, code, ids
+
     @property
     def admin_headers(self) -> dict[str, str]:
         """The headers an admin request needs beyond `Content-Type: application/json`."""
@@ -225,20 +232,12 @@ def describe(sandbox: Sandbox) -> str:
         f"contract:   {sandbox.contract_code}",
         f"open order IDs ({len(sandbox.order_ids)}): {','.join(sandbox.order_ids)}",
     ]
-    for mode, code, ids in other_seeded(sandbox):
+    for mode, code, ids in sandbox.mix_orders():
         lines.append(f"open {mode} orders on {code} ({len(ids)}): {','.join(ids)}")
     if sandbox.admin_token is not None:
         lines.append(f"admin token: {sandbox.admin_token}")
     lines.append("Press Ctrl-C to stop.")
     return "\n".join(lines)
-
-
-def other_seeded(sandbox: Sandbox) -> Iterator[tuple[str, str, tuple[str, ...]]]:
-    """(margin mode, contract, IDs) of the seeded orders beyond `order_ids`."""
-    for mode, by_contract in sandbox.seeded.items():
-        for code, ids in by_contract.items():
-            if ids and (mode, code) != ("isolated", sandbox.contract_code):
-                yield mode, code, ids
 
 
 def exposure_warning(sandbox: Sandbox) -> str:

@@ -222,3 +222,31 @@ def test_pools_over_a_real_socket(client: httpx.Client) -> None:
     assert sandbox.control.stats().max_pool_count == {
         sandbox.credentials.access_key: {"trade": 4, "read": 1}
     }
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/linear-swap-api/v1/swap_track_teapot", "/linear-swap-api/v1/", "/v1/swap_track_order", ""],
+)
+def test_only_the_ten_paths_are_operations(path: str) -> None:
+    with pytest.raises(ValueError, match="no trailing-order operation"):
+        Operation.for_path(path)
+    assert Operation.for_path(Operation.CROSS_HISTORY.path) is Operation.CROSS_HISTORY
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"rate": True}, "rate must be a number"),
+        ({"rate": "5"}, "rate must be a number"),
+        ({"interval": "1"}, "interval must be a number"),
+        ({"pool_interval": None}, "pool_interval must be a number"),
+        ({"latency": "slow"}, "latency must be a number"),
+        ({"latency": float("inf")}, "latency must be from 0 to 600"),
+        ({"public_host": ""}, "public_host"),
+    ],
+    ids=repr,
+)
+def test_settings_of_the_wrong_type_are_refused(settings: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Exchange(**settings)  # type: ignore[arg-type]
