@@ -454,7 +454,8 @@ class Exchange:
     def order(self, order_id: str | int) -> TrailingOrder | None:
         """The whole record of an order, or None when the sandbox has no such order."""
         with self._lock:
-            return self._orders.get(_lookup_id(order_id))
+            order = self._orders.get(_lookup_id(order_id))
+            return None if order is None else order.snapshot()
 
     def order_state(self, order_id: str | int) -> OrderState | None:
         """The state of an order, or None when the sandbox has no such order."""
@@ -510,7 +511,7 @@ class Exchange:
         KeyError for an unknown order; OrderStateError (a ValueError) unless it is open and
         not yet active.
         """
-        return self._step(order_id, lambda order, now_ms: order.activated(now_ms))
+        return self._step(order_id, lambda order, now_ms: order.activate(now_ms))
 
     def trigger(
         self, order_id: str | int, *, price: Decimal | float | str | None = None
@@ -523,7 +524,7 @@ class Exchange:
         """
         at = _price(price)
         return self._step(
-            order_id, lambda order, now_ms: order.triggered(now_ms, self._fresh_id(), at)
+            order_id, lambda order, now_ms: order.trigger(now_ms, self._fresh_id(), at)
         )
 
     def fail(
@@ -551,7 +552,7 @@ class Exchange:
             raise ValueError("fail_reason must be a non-empty string")
         at = _price(price)
         return self._step(
-            order_id, lambda order, now_ms: order.failed(now_ms, fail_code, fail_reason, at)
+            order_id, lambda order, now_ms: order.fail(now_ms, fail_code, fail_reason, at)
         )
 
     # --- control: what happened -----------------------------------------------------------------
@@ -724,7 +725,7 @@ class Exchange:
                 }
                 order = self._new_order(self._fresh_id(), uid, mode, known, attributes)
                 if active:
-                    order = order.activated(order.created_at + 60_000)
+                    order.activate(order.created_at + 60_000)
                 self._orders[order.order_id] = order
                 ids.append(order.order_id)
             yield mode, codes[which], tuple(ids)
@@ -817,37 +818,35 @@ class Exchange:
         self._sequence += 1
         values: dict[str, Any] = dict(attributes)
         created_at = values.pop("created_at", None)
-        order = TrailingOrder(
+        return TrailingOrder(
             order_id=order_id,
             uid=uid,
             margin_mode=mode,
             contract=known,
             sequence=self._sequence,
             created_at=created_at if isinstance(created_at, int) else self._now_ms(),
+            **values,
         )
-        return evolve(order, **values)
 
     def _settled(self, order: TrailingOrder, state: OrderState) -> TrailingOrder:
         now_ms = max(self._now_ms(), order.created_at)
         if state is OrderState.CANCELLED:
-            return order.cancelled(now_ms)
-        if state is OrderState.EXECUTED:
-            return order.triggered(now_ms, self._fresh_id())
-        if state is OrderState.FAILED:
-            return order.failed(now_ms)
+            order.cancel(now_ms)
+        elif state is OrderState.EXECUTED:
+            order.trigger(now_ms, self._fresh_id())
+        elif state is OrderState.FAILED:
+            order.fail(now_ms)
         return order
 
     def _step(
-        self, order_id: str | int, change: Callable[[TrailingOrder, int], TrailingOrder]
+        self, order_id: str | int, change: Callable[[TrailingOrder, int], None]
     ) -> TrailingOrder:
         with self._lock:
-            key = _lookup_id(order_id)
-            order = self._orders.get(key)
+            order = self._orders.get(_lookup_id(order_id))
             if order is None:
                 raise KeyError(f"no such order: {order_id}")
-            changed = change(order, max(self._now_ms(), order.created_at))
-            self._orders[key] = changed
-            return changed
+            change(order, max(self._now_ms(), order.created_at))
+            return order.snapshot()
 
     def _ids(
         self,
@@ -1008,7 +1007,7 @@ class Exchange:
         return order.uid == uid and order.margin_mode is mode and order.contract == known
 
     def _cancel_order(self, order: TrailingOrder) -> None:
-        self._orders[order.order_id] = order.cancelled(max(self._now_ms(), order.created_at))
+        order.cancel(max(self._now_ms(), order.created_at))
         self._cancelled_count += 1
 
     # --- envelopes and the record -------------------------------------------------------------

@@ -22,7 +22,7 @@ from __future__ import annotations
 import enum
 from decimal import Decimal
 
-from attrs import evolve, frozen
+from attrs import define, evolve
 
 from htx_sandbox._contracts import Contract
 
@@ -69,9 +69,14 @@ class OrderStateError(ValueError):
     """A life-cycle step the order's state doesn't allow (activating a cancelled order, ...)."""
 
 
-@frozen
+@define
 class TrailingOrder:
-    """One trailing order, as HTX keeps it: every field its replies can show."""
+    """One trailing order, as HTX keeps it: every field its replies can show.
+
+    The sandbox's own records change in place as orders live (under its lock: a cancel is
+    three assignments, not a copy of thirty fields); what its control API hands out is a
+    `snapshot()`, which nothing changes afterwards.
+    """
 
     order_id: str
     uid: str
@@ -112,66 +117,54 @@ class TrailingOrder:
             return self.contract.code
         return self.contract.pair.split("-")[-1]
 
-    # --- life cycle: each step returns the changed order ---------------------------------------
+    # --- life cycle: each step checks the state first, then changes the order ---------------
 
-    def activated(self, now_ms: int) -> TrailingOrder:
+    def snapshot(self) -> TrailingOrder:
+        """A copy of the order as it stands."""
+        return evolve(self)
+
+    def activate(self, now_ms: int) -> None:
         """The price reached `active_price`: the order trails it from now on."""
         self._require_open("activate")
         if self.is_active:
             raise OrderStateError(f"order {self.order_id} is already active")
-        return evolve(self, is_active=1, update_time=now_ms)
+        self.is_active, self.update_time = 1, now_ms
 
-    def cancelled(self, now_ms: int) -> TrailingOrder:
-        """Cancelled by a request (or by the control API)."""
+    def cancel(self, now_ms: int) -> None:
+        """Cancelled by a request (or seeded so)."""
         self._require_open("cancel")
-        return evolve(self, state=OrderState.CANCELLED, canceled_at=now_ms, update_time=now_ms)
+        self.state, self.canceled_at, self.update_time = OrderState.CANCELLED, now_ms, now_ms
 
-    def triggered(
-        self, now_ms: int, relation_order_id: str, price: Decimal | None = None
-    ) -> TrailingOrder:
+    def trigger(self, now_ms: int, relation_order_id: str, price: Decimal | None = None) -> None:
         """Triggered at `price`: its limit order `relation_order_id` is submitted."""
         self._require_open("trigger")
-        return evolve(
-            self._trigger_prices(price),
-            state=OrderState.EXECUTED,
-            is_active=1,
-            update_time=now_ms,
-            real_volume=self.volume,
-            relation_order_id=relation_order_id,
-        )
+        self._set_trigger_prices(price)
+        self.state, self.is_active, self.update_time = OrderState.EXECUTED, 1, now_ms
+        self.real_volume, self.relation_order_id = self.volume, relation_order_id
 
-    def failed(
+    def fail(
         self,
         now_ms: int,
         fail_code: int = DEFAULT_FAIL[0],
         fail_reason: str = DEFAULT_FAIL[1],
         price: Decimal | None = None,
-    ) -> TrailingOrder:
+    ) -> None:
         """Triggered at `price`, but its limit order was refused with `fail_code`."""
         self._require_open("fail")
-        return evolve(
-            self._trigger_prices(price),
-            state=OrderState.FAILED,
-            is_active=1,
-            update_time=now_ms,
-            fail_code=fail_code,
-            fail_reason=fail_reason,
-        )
+        self._set_trigger_prices(price)
+        self.state, self.is_active, self.update_time = OrderState.FAILED, 1, now_ms
+        self.fail_code, self.fail_reason = fail_code, fail_reason
 
     def _require_open(self, step: str) -> None:
         if self.state is not OrderState.OPEN:
             raise OrderStateError(f"cannot {step} order {self.order_id}: it is {self.state}")
 
-    def _trigger_prices(self, price: Decimal | None) -> TrailingOrder:
+    def _set_trigger_prices(self, price: Decimal | None) -> None:
         sign = 1 if self.direction == "buy" else -1
         default = self.active_price * (1 + sign * self.callback_rate)
-        formula = default if self.order_price_type == "formula_price" else None
-        return evolve(
-            self,
-            triggered_price=default if price is None else price,
-            market_limit_price=self.active_price,
-            formula_price=formula,
-        )
+        self.triggered_price = default if price is None else price
+        self.market_limit_price = self.active_price
+        self.formula_price = default if self.order_price_type == "formula_price" else None
 
     # --- how replies show it --------------------------------------------------------------------
 
