@@ -231,8 +231,7 @@ def parse(operation: Operation, body: bytes) -> Request:
     ref = _read_ref(document, cross, required=True)
     states = _states(document)
     trade_type = _whole(document, "trade_type", TRADE_TYPES, required=not cross) or 0
-    days = _whole(document, "create_date", required=True, low=1)
-    assert days is not None
+    days = _present(_whole(document, "create_date", required=True, low=1))
     sort_by = SORT_KEYS[_text(document, "sort_by", tuple(SORT_KEYS)) or "created_at"]
     return ListRequest(
         ref,
