@@ -152,7 +152,7 @@ class SandboxProcess:
 
     def reset(self) -> None:
         """Forget every request and order; start the rate-limit window afresh."""
-        self.admin.post("/_sandbox/reset").raise_for_status()
+        self.admin.post("/_sandbox/reset", json={}).raise_for_status()
 
     def stats(self) -> dict[str, Any]:
         reply = self.admin.get("/_sandbox/stats")
@@ -519,7 +519,9 @@ def bench_bulk(settings: Settings) -> list[Row]:
     rate, latency = settings.bulk_rate, settings.bulk_latency
     names = ["SwapClient", "AsyncSwapClient", "naive loop"]
     runs: dict[str, list[BulkRun]] = {name: [] for name in names}
-    with sandbox_process(rate=rate, interval=1.0, latency=latency) as sandbox:
+    # Measured against the per-interface limit alone: a bulk rate above 24/s would otherwise run
+    # into the per-UID pool (72 per 3 s), which the wrapper doesn't pace for yet.
+    with sandbox_process(rate=rate, interval=1.0, pool_rate=None, latency=latency) as sandbox:
         base_url, credentials = sandbox.base_url, sandbox.credentials
 
         def sync_bulk(ids: list[str]) -> tuple[float, int]:

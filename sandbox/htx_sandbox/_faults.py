@@ -13,15 +13,20 @@ class Fault(enum.StrEnum):
 
     NONE = "none"
     BAD_GATEWAY = "bad_gateway"
-    """A gateway's HTTP 502 HTML page; the cancel is not applied."""
+    """A gateway's HTTP 502 HTML page; the request is not applied."""
     DROP_AFTER_APPLY = "drop_after_apply"
-    """The cancel is applied, then the connection closes halfway through the reply."""
+    """The request is applied (a placed order exists), then the connection closes halfway
+    through the reply."""
     DELAY_AFTER_APPLY = "delay_after_apply"
-    """The cancel is applied, then the reply waits `FaultPlan.delay` seconds."""
+    """The request is applied, then the reply waits `FaultPlan.delay` seconds."""
     JUNK_AFTER_APPLY = "junk_after_apply"
-    """The cancel is applied, then the client gets HTTP 200 with truncated JSON."""
+    """The request is applied, then the client gets HTTP 200 with truncated JSON."""
 
 
+MAX_WAIT = 600.0
+"""The longest delay or latency the sandbox holds a reply: past any client timeout worth testing."""
+
+# NaN fails both comparisons, so it is refused with everything else out of range.
 _probability = [validators.ge(0.0), validators.le(1.0)]
 
 
@@ -33,7 +38,7 @@ class FaultPlan:
     p_drop_after_apply: float = field(default=0.0, validator=_probability)
     p_delay_after_apply: float = field(default=0.0, validator=_probability)
     p_junk_after_apply: float = field(default=0.0, validator=_probability)
-    delay: float = field(default=2.0, validator=validators.ge(0.0))
+    delay: float = field(default=2.0, validator=[validators.ge(0.0), validators.le(MAX_WAIT)])
 
     def __attrs_post_init__(self) -> None:
         if sum(p for _, p in self._chances()) > 1.0:

@@ -20,17 +20,22 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "htx_sandbox(**options): keyword arguments for htx_sandbox.running() "
-        "in the htx_sandbox fixture, e.g. rate=None, orders=30, latency=0.3",
+        "in the htx_sandbox fixture, e.g. rate=None, orders=30, latency=0.3 "
+        "(with orders, a realistic mix in both margin modes unless mix=False)",
     )
 
 
 @pytest.fixture
 def htx_sandbox(request: pytest.FixtureRequest) -> Iterator[Sandbox]:
-    """A fresh sandbox for one test, configured by the test's `htx_sandbox` marker if any."""
+    """A fresh sandbox for one test, configured by the test's `htx_sandbox` marker if any.
+
+    Asked for orders, it also seeds the realistic mix (`Sandbox.seeded`) unless `mix=False`.
+    """
     from htx_sandbox._server import running
 
     marker = request.node.get_closest_marker("htx_sandbox")
     options: dict[str, Any] = dict(marker.kwargs) if marker is not None else {}
+    options.setdefault("mix", options.get("orders", 0) > 0)
     with running(**options) as sandbox:
         yield sandbox
 

@@ -101,10 +101,12 @@ def remote_sandbox(
     credentials: Credentials,
     faults: FaultPlan | None = None,
     seed: int = 0,
+    pool_rate: int | None = 72,
 ) -> Iterator[RemoteSandbox]:
     """Run `htx_sandbox.serve` in a child process; stop it with Ctrl-C when the block ends."""
     options = {
         "rate": rate,
+        "pool_rate": pool_rate,
         "seed": seed,
         "orders": 0,
         "credentials": {"access_key": credentials.access_key, "secret_key": credentials.secret_key},

@@ -7,13 +7,15 @@ import hashlib
 import hmac
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from htx_sandbox import Sandbox
+from htx_sandbox import Credentials, Sandbox
 
-CANCEL_PATH = "/linear-swap-api/v1/swap_track_cancel"
+PREFIX = "/linear-swap-api/v1/"
+CANCEL_PATH = PREFIX + "swap_track_cancel"
 
 
 def encode(text: str) -> str:
@@ -52,10 +54,38 @@ def url(base_url: str, path: str, params: Mapping[str, str], signature: str | No
 
 
 def signed_url(
-    base_url: str, host: str, access_key: str, secret_key: str, *, when: str | None = None
+    base_url: str,
+    host: str,
+    access_key: str,
+    secret_key: str,
+    *,
+    when: str | None = None,
+    path: str = CANCEL_PATH,
 ) -> str:
     params = auth_params(access_key, when)
-    return url(base_url, CANCEL_PATH, params, sign(secret_key, "POST", host, CANCEL_PATH, params))
+    return url(base_url, path, params, sign(secret_key, "POST", host, path, params))
+
+
+def post(
+    client: httpx.Client,
+    sandbox: Sandbox,
+    endpoint: str,
+    body: Any,
+    *,
+    keys: Credentials | None = None,
+    when: str | None = None,
+) -> httpx.Response:
+    """POST `body` as JSON, correctly signed, to `endpoint` (`swap_track_order`, ...)."""
+    keys = keys or sandbox.credentials
+    target = signed_url(
+        sandbox.base_url,
+        sandbox.host,
+        keys.access_key,
+        keys.secret_key,
+        when=when,
+        path=PREFIX + endpoint,
+    )
+    return client.post(target, json=body)
 
 
 def cancel(
@@ -72,8 +102,10 @@ def cancel(
     return client.post(target, json={"contract_code": contract_code, "order_id": order_ids})
 
 
-def query_string(access_key: str, secret_key: str, host: str, when: float) -> bytes:
-    """The raw query of a correctly signed cancel at `when` (epoch seconds)."""
+def query_string(
+    access_key: str, secret_key: str, host: str, when: float, path: str = CANCEL_PATH
+) -> bytes:
+    """The raw query of a correctly signed POST to `path` at `when` (epoch seconds)."""
     params = auth_params(access_key, timestamp(datetime.fromtimestamp(when, UTC)))
-    signature = sign(secret_key, "POST", host, CANCEL_PATH, params)
+    signature = sign(secret_key, "POST", host, path, params)
     return f"{canonical(params)}&Signature={encode(signature)}".encode()

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from htx_sandbox import Fault, FaultPlan, OrderState, Sandbox, running
+from htx_sandbox import Fault, FaultPlan, Operation, OrderState, Sandbox, running
 
 from .conftest import TLS, make_client
-from .signer import cancel, signed_url
+from .signer import cancel, post, signed_url
 
 
 @pytest.fixture(scope="module")
@@ -179,3 +179,108 @@ def test_plan_refuses_probabilities_over_one() -> None:
 def test_negative_latency_is_refused(sandbox: Sandbox) -> None:
     with pytest.raises(ValueError, match="latency"):
         sandbox.control.set_latency(-1)
+
+
+# --- every operation, and placing above all -------------------------------------------------------
+
+PLACE = {
+    "contract_code": "BTC-USDT",
+    "direction": "sell",
+    "offset": "close",
+    "volume": 1,
+    "callback_rate": 0.01,
+    "active_price": 70000,
+    "order_price_type": "formula_price",
+}
+
+
+def _placed(sandbox: Sandbox) -> str:
+    """The order the last request created, from the sandbox's record of it."""
+    (created,) = sandbox.control.requests()[-1].created_ids
+    return created
+
+
+def test_place_dropped_after_apply_leaves_an_order_the_client_never_heard_of(
+    sandbox: Sandbox, client: httpx.Client
+) -> None:
+    sandbox.control.queue_faults(Fault.DROP_AFTER_APPLY)
+    with pytest.raises(httpx.RemoteProtocolError):
+        post(client, sandbox, "swap_track_order", PLACE)
+    created = _placed(sandbox)
+    assert sandbox.control.order_state(created) is OrderState.OPEN
+    listed = post(client, sandbox, "swap_track_openorders", {"contract_code": "BTC-USDT"}).json()
+    assert created in [order["order_id_str"] for order in listed["data"]["orders"]]
+    assert sandbox.control.stats().placed == 1
+
+
+def test_place_delayed_past_the_timeout_still_creates_the_order(sandbox: Sandbox) -> None:
+    sandbox.control.set_faults(FaultPlan(delay=2.0))
+    sandbox.control.queue_faults(Fault.DELAY_AFTER_APPLY)
+    with make_client(timeout=0.3) as client, pytest.raises(httpx.ReadTimeout):
+        post(client, sandbox, "swap_cross_track_order", PLACE)
+    assert sandbox.control.order_state(_placed(sandbox)) is OrderState.OPEN
+    assert sandbox.control.open_ids(margin_mode="cross") == {_placed(sandbox)}
+
+
+def test_place_with_a_junk_reply_still_creates_the_order(
+    sandbox: Sandbox, client: httpx.Client
+) -> None:
+    sandbox.control.queue_faults(Fault.JUNK_AFTER_APPLY)
+    reply = post(client, sandbox, "swap_track_order", PLACE)
+    assert reply.status_code == 200
+    with pytest.raises(json.JSONDecodeError):
+        reply.json()
+    assert reply.text.startswith('{"status":"ok","data":{"order_id":')
+    assert sandbox.control.order_state(_placed(sandbox)) is OrderState.OPEN
+
+
+def test_place_behind_a_bad_gateway_creates_nothing(sandbox: Sandbox, client: httpx.Client) -> None:
+    before = sandbox.control.orders()
+    sandbox.control.queue_faults(Fault.BAD_GATEWAY)
+    assert post(client, sandbox, "swap_cross_track_order", PLACE).status_code == 502
+    assert sandbox.control.orders() == before
+    assert sandbox.control.requests()[-1].created_ids == ()
+
+
+BODIES = {
+    "swap_track_order": PLACE,
+    "swap_cross_track_order": PLACE,
+    "swap_track_cancel": {"contract_code": "BTC-USDT", "order_id": "1"},
+    "swap_cross_track_cancel": {"contract_code": "BTC-USDT", "order_id": "1"},
+    "swap_track_cancelall": {"contract_code": "BTC-USDT"},
+    "swap_cross_track_cancelall": {"contract_code": "BTC-USDT"},
+    "swap_track_openorders": {"contract_code": "BTC-USDT"},
+    "swap_cross_track_openorders": {},
+    "swap_track_hisorders": {
+        "contract_code": "BTC-USDT",
+        "status": "0",
+        "trade_type": 0,
+        "create_date": 1,
+    },
+    "swap_cross_track_hisorders": {"pair": "BTC-USDT", "status": "0", "create_date": 1},
+}
+
+
+@pytest.mark.parametrize("endpoint", BODIES)
+def test_every_fault_applies_to_every_operation(
+    sandbox: Sandbox, client: httpx.Client, endpoint: str
+) -> None:
+    assert set(BODIES) == {str(operation) for operation in Operation}
+    body = BODIES[endpoint]
+    sandbox.control.queue_faults(Fault.BAD_GATEWAY)
+    sandbox.control.queue_faults(Fault.JUNK_AFTER_APPLY)
+    sandbox.control.queue_faults(Fault.DROP_AFTER_APPLY)
+    assert post(client, sandbox, endpoint, body).status_code == 502
+    junk = post(client, sandbox, endpoint, body)
+    assert junk.status_code == 200
+    with pytest.raises(json.JSONDecodeError):
+        junk.json()
+    with pytest.raises(httpx.RemoteProtocolError):
+        post(client, sandbox, endpoint, body)
+    records = sandbox.control.requests()
+    assert [(r.operation, r.fault) for r in records] == [
+        (Operation(endpoint), Fault.BAD_GATEWAY),
+        (Operation(endpoint), Fault.JUNK_AFTER_APPLY),
+        (Operation(endpoint), Fault.DROP_AFTER_APPLY),
+    ]
+    assert [r.http_status for r in records] == [502, 200, 200]

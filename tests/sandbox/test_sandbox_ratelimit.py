@@ -1,4 +1,4 @@
-"""The strict sliding-window rate limit per access key, and its headers."""
+"""The strict sliding-window limits: per interface and key, per UID pool; and their headers."""
 
 from __future__ import annotations
 
@@ -10,27 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from htx_sandbox import DEFAULT_CREDENTIALS, Credentials, Exchange, running
-from htx_sandbox._exchange import Admission
 from htx_sandbox._ratelimit import SlidingWindow, max_window_count
 
-from .conftest import FakeClock
-from .signer import cancel, query_string
+from .conftest import FakeClock, admit, refused_code
+from .signer import cancel
 
-HOST = "sandbox.test"
 OTHER = Credentials(access_key="other-key", secret_key="other-secret")
-
-
-def admit(
-    exchange: Exchange, clock: FakeClock, keys: Credentials = DEFAULT_CREDENTIALS
-) -> Admission:
-    query = query_string(keys.access_key, keys.secret_key, HOST, clock())
-    return exchange.admit("POST", HOST, "/linear-swap-api/v1/swap_track_cancel", query)
-
-
-def refused_code(admission: Admission) -> int | None:
-    if admission.refusal is None:
-        return None
-    return json.loads(admission.refusal.body)["err_code"]  # type: ignore[no-any-return]
 
 
 def test_sixth_request_within_a_second_is_1032(exchange: Exchange, clock: FakeClock) -> None:
@@ -75,18 +60,37 @@ def test_each_key_has_its_own_window(exchange: Exchange, clock: FakeClock) -> No
     for _ in range(5):
         admit(exchange, clock)
     assert refused_code(admit(exchange, clock)) == 1032
-    assert refused_code(admit(exchange, clock, OTHER)) is None
+    assert refused_code(admit(exchange, clock, keys=OTHER)) is None
 
 
 def test_unauthenticated_requests_are_not_counted(exchange: Exchange, clock: FakeClock) -> None:
     wrong = Credentials(access_key=DEFAULT_CREDENTIALS.access_key, secret_key="wrong")
     for _ in range(10):
-        assert refused_code(admit(exchange, clock, wrong)) == 403
+        assert refused_code(admit(exchange, clock, keys=wrong)) == 403
     assert refused_code(admit(exchange, clock)) is None
     assert exchange.max_window_count() == 1
 
 
-def test_headers_describe_the_window(exchange: Exchange, clock: FakeClock) -> None:
+def test_headers_describe_the_trade_pool(exchange: Exchange, clock: FakeClock) -> None:
+    """As HTX's do: the UID's pool (72 per 3 s), not the 5/s per-interface limit."""
+    first = admit(exchange, clock).headers
+    assert first == {
+        "ratelimit-limit": "72",
+        "ratelimit-interval": "3000",
+        "ratelimit-remaining": "71",
+        "ratelimit-reset": str(round((clock() + 3.0) * 1000)),
+    }
+    clock.advance(0.25)
+    for _ in range(4):
+        admit(exchange, clock)
+    refused = admit(exchange, clock)  # the sixth cancel in a second: over the interface limit
+    assert refused_code(refused) == 1032
+    assert refused.headers["ratelimit-remaining"] == "67", "a refused request takes no slot"
+    assert refused.headers["ratelimit-reset"] == first["ratelimit-reset"]
+
+
+def test_without_pools_headers_describe_the_interface_window(clock: FakeClock) -> None:
+    exchange = Exchange(clock=clock, pool_rate=None)
     first = admit(exchange, clock).headers
     assert first == {
         "ratelimit-limit": "5",
@@ -100,15 +104,16 @@ def test_headers_describe_the_window(exchange: Exchange, clock: FakeClock) -> No
     refused = admit(exchange, clock)
     assert refused.headers["ratelimit-remaining"] == "0"
     assert refused.headers["ratelimit-reset"] == first["ratelimit-reset"]
+    assert exchange.settings()["pool_rate"] is None
 
 
 def test_error_replies_carry_headers_too(exchange: Exchange, clock: FakeClock) -> None:
     wrong = Credentials(access_key=DEFAULT_CREDENTIALS.access_key, secret_key="wrong")
     admit(exchange, clock)
-    assert admit(exchange, clock, wrong).headers["ratelimit-remaining"] == "4"
+    assert admit(exchange, clock, keys=wrong).headers["ratelimit-remaining"] == "71"
     stranger = Credentials(access_key="stranger", secret_key="x")
-    headers = admit(exchange, clock, stranger).headers
-    assert headers["ratelimit-remaining"] == "5"
+    headers = admit(exchange, clock, keys=stranger).headers
+    assert headers["ratelimit-remaining"] == "72"
     assert headers["ratelimit-reset"] == str(round(clock() * 1000))
 
 
@@ -184,7 +189,7 @@ def test_max_window_count_matches_brute_force(times: list[float]) -> None:
 
 def test_rate_limit_over_a_real_socket(client: httpx.Client) -> None:
     # A long interval makes the count independent of how fast this machine is.
-    with running(rate=3, interval=60.0, orders=1) as sandbox:
+    with running(rate=3, interval=60.0, pool_rate=None, orders=1) as sandbox:
         replies = [cancel(client, sandbox, sandbox.order_ids[0]) for _ in range(4)]
     assert [r.json()["status"] for r in replies] == ["ok", "ok", "ok", "error"]
     assert replies[3].json()["err_code"] == 1032

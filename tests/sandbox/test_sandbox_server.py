@@ -19,7 +19,7 @@ from htx_sandbox import Credentials, Sandbox, running, serve
 from htx_sandbox._server import _listen, _url_host, _wait_started, print_announcement
 
 from .conftest import make_client
-from .signer import cancel, timestamp
+from .signer import cancel, post, timestamp
 
 
 def test_running_serves_on_a_free_loopback_port(client: httpx.Client) -> None:
@@ -246,12 +246,86 @@ def test_public_names_are_exactly_these() -> None:
         "Exchange",
         "Fault",
         "FaultPlan",
+        "MarginMode",
+        "Operation",
         "OrderState",
+        "OrderStateError",
+        "Pool",
         "RequestRecord",
         "Sandbox",
         "Stats",
+        "TrailingOrder",
         "describe",
         "running",
         "serve",
     }
     assert all(hasattr(htx_sandbox, name) for name in htx_sandbox.__all__)
+
+
+# --- the realistic mix ----------------------------------------------------------------------------
+
+
+def test_mix_seeds_open_orders_on_two_contracts_in_each_margin_mode(client: httpx.Client) -> None:
+    with running(orders=3, mix=True) as sandbox:
+        seeded = sandbox.seeded
+        assert seeded["isolated"]["BTC-USDT"] == sandbox.order_ids
+        assert set(seeded) == {"isolated", "cross"}
+        assert len(seeded["isolated"]) == len(seeded["cross"]) == 2
+        (futures,) = (code for code in seeded["cross"] if code != "BTC-USDT")
+        assert futures.startswith("BTC-USDT-")
+        every = {i for by_code in seeded.values() for ids in by_code.values() for i in ids}
+        assert sandbox.control.open_ids() == every
+        assert sandbox.control.cancelled_ids() == frozenset()
+        listed = post(client, sandbox, "swap_cross_track_openorders", {}).json()["data"]
+        assert listed["total_size"] == sum(len(ids) for ids in seeded["cross"].values())
+        types = {(o["contract_code"], o["contract_type"]) for o in listed["orders"]}
+        assert types == {("BTC-USDT", "swap"), (futures, "quarter")}
+        assert any(o["is_active"] for o in listed["orders"]), "some are already trailing"
+        sides = {(o["direction"], o["offset"]) for o in listed["orders"]}
+        assert len(sides) > 1
+        text = htx_sandbox.describe(sandbox)
+        for mode, by_code in seeded.items():
+            for code, ids in by_code.items():
+                assert ",".join(ids) in text, (mode, code)
+        cancel(client, sandbox, ",".join(sandbox.order_ids))
+        sandbox.control.reset()
+        assert sandbox.control.open_ids() == every, "a reset brings the same mix back"
+
+
+def test_without_mix_only_the_primary_orders_are_seeded() -> None:
+    with running(orders=2) as sandbox:
+        assert sandbox.seeded == {"isolated": {"BTC-USDT": sandbox.order_ids}}
+        assert set(sandbox.control.orders()) == set(sandbox.order_ids)
+
+
+def test_the_mix_around_another_primary_contract() -> None:
+    with running(orders=1, mix=True, contract_code="ETH-USDT") as sandbox:
+        assert set(sandbox.seeded["isolated"]) == {"ETH-USDT", "BTC-USDT"}
+        assert "ETH-USDT" in sandbox.seeded["cross"]
+    with running(orders=1, mix=True, contract_code="X") as odd:
+        assert set(odd.seeded["cross"]) == {"X"}, "no futures for something that is no pair"
+
+
+@pytest.mark.htx_sandbox(orders=4)
+def test_fixture_asked_for_orders_seeds_the_mix(htx_sandbox: Sandbox) -> None:
+    assert len(htx_sandbox.order_ids) == 4
+    assert set(htx_sandbox.seeded) == {"isolated", "cross"}
+
+
+@pytest.mark.htx_sandbox(orders=4, mix=False)
+def test_fixture_mix_can_be_turned_off(htx_sandbox: Sandbox) -> None:
+    assert set(htx_sandbox.seeded) == {"isolated"}
+
+
+def test_serve_seeds_the_mix_when_asked_for_orders() -> None:
+    seen: dict[int, Sandbox] = {}
+    for orders in (0, 2):
+        stop = threading.Event()
+
+        def announce(sandbox: Sandbox, orders: int = orders, stop: threading.Event = stop) -> None:
+            seen[orders] = sandbox
+            stop.set()
+
+        serve(port=0, orders=orders, announce=announce, stop=stop)
+    assert set(seen[0].seeded) == {"isolated"}
+    assert set(seen[2].seeded) == {"isolated", "cross"}

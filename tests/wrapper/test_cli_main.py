@@ -43,7 +43,8 @@ def _quiet_logger() -> Iterator[None]:
 
 @pytest.fixture
 def sandbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
-    with htx_sandbox.running(rate=100.0) as running:
+    # 100/s runs past the per-UID pools (72 per 3 s); the wrapper paces only the 5/s limit.
+    with htx_sandbox.running(rate=100.0, pool_rate=None) as running:
         monkeypatch.setenv("HTX_ACCESS_KEY", running.credentials.access_key)
         monkeypatch.setenv("HTX_SECRET_KEY", running.credentials.secret_key)
         yield running
@@ -208,6 +209,31 @@ def test_the_sandbox_command_announces_its_url_keys_and_orders(
         f"3 open trailing orders on {CONTRACT}: {' '.join(sandbox.order_ids)}",
         "Ctrl-C to stop.",
     ]
+
+
+def test_the_sandbox_command_announces_the_mix_in_both_margin_modes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    served: dict[str, Any] = {}
+
+    def serve(**options: Any) -> None:
+        with htx_sandbox.running(orders=options["orders"], mix=True) as sandbox:
+            options["announce"](sandbox)
+            served["sandbox"] = sandbox
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(htx_sandbox, "serve", serve)
+    status, out, _ = run("sandbox", "--port", "0", "--orders", "2")
+    sandbox = served["sandbox"]
+    lines = out.splitlines()
+    assert status == 0
+    assert lines[3] == f"2 open trailing orders on {CONTRACT}: {' '.join(sandbox.order_ids)}"
+    mix = [
+        f"{len(ids)} open {mode} trailing orders on {code}: {' '.join(ids)}"
+        for mode, code, ids in sandbox.mix_orders()
+    ]
+    assert len(mix) == 3, "a second isolated contract, and cross on the swap and its futures"
+    assert lines[4:] == [*mix, "Ctrl-C to stop."]
 
 
 @pytest.mark.parametrize("missing", ["uvicorn", "starlette"])

@@ -355,8 +355,10 @@ def _sandbox(args: argparse.Namespace, out: IO[str]) -> int:
             f"export HTX_SECRET_KEY={keys.secret_key}\n"
             f"{len(sandbox.order_ids)} open trailing orders on {sandbox.contract_code}: "
             f"{' '.join(sandbox.order_ids)}\n"
-            "Ctrl-C to stop.\n"
         )
+        for mode, code, ids in sandbox.mix_orders():  # other contracts, both margin modes
+            out.write(f"{len(ids)} open {mode} trailing orders on {code}: {' '.join(ids)}\n")
+        out.write("Ctrl-C to stop.\n")
         out.flush()
 
     rate = None if args.rate == 0 else float(args.rate)
