@@ -132,3 +132,8 @@ def test_the_pools_agree_with_the_spec() -> None:
     assert {Pool(name): (p["requests"], p["interval-ms"] / 1000) for name, p in pools.items()} == {
         pool: (limit.requests, limit.seconds) for pool, limit in POOLS.items()
     }
+
+
+def test_every_operation_in_the_spec_is_declared() -> None:
+    declared = {operation.path for operation in OPERATIONS}
+    assert set(_spec()["paths"]) == declared

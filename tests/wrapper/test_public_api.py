@@ -10,6 +10,7 @@ from htx_swap import signing
 
 INTENDED = {
     "AsyncSwapClient",
+    "CancelAllResult",
     "CancelResult",
     "CancellationInterrupted",
     "Credentials",
@@ -19,9 +20,13 @@ INTENDED = {
     "HtxError",
     "HtxRateLimitError",
     "HtxTransportError",
+    "HtxUnknownOutcomeError",
     "InvalidRequestError",
     "OrderFailure",
+    "PlacedTrailingOrder",
     "SwapClient",
+    "TrailingOrder",
+    "TrailingOrderStatus",
 }
 
 

@@ -13,12 +13,15 @@ from ._errors import (
     HtxError,
     HtxRateLimitError,
     HtxTransportError,
+    HtxUnknownOutcomeError,
     InvalidRequestError,
 )
-from ._results import CancelResult, OrderFailure
+from ._orders import PlacedTrailingOrder, TrailingOrder, TrailingOrderStatus
+from ._results import CancelAllResult, CancelResult, OrderFailure
 
 __all__ = [
     "AsyncSwapClient",
+    "CancelAllResult",
     "CancelResult",
     "CancellationInterrupted",
     "Credentials",
@@ -28,7 +31,11 @@ __all__ = [
     "HtxError",
     "HtxRateLimitError",
     "HtxTransportError",
+    "HtxUnknownOutcomeError",
     "InvalidRequestError",
     "OrderFailure",
+    "PlacedTrailingOrder",
     "SwapClient",
+    "TrailingOrder",
+    "TrailingOrderStatus",
 ]

@@ -1,7 +1,7 @@
-"""Cancel by ID as a layer over the engine: chunks of at most 10 IDs, one outcome per order.
+"""Cancelling as layers over the engine: by ID in chunks of at most 10, or all in one request.
 
-The engine runs each chunk's call; this layer only says what a finished call means for the
-chunk's orders. A reply settles only the IDs its own request carried.
+The engine runs each call; these layers only say what a finished call means for the orders. A
+reply settles only the IDs its own request carried.
 """
 
 from __future__ import annotations
@@ -9,15 +9,37 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, cast
 
+from htx_swap_client.models import (
+    CancelAllCrossTrailingOrdersRequest,
+    CancelAllTrailingOrdersRequest,
+    CancelCrossTrailingOrdersRequest,
+    CancelTrailingOrdersRequest,
+)
+from htx_swap_client.models.cancel_all_offset import CancelAllOffset
+from htx_swap_client.models.contract_type import ContractType
+from htx_swap_client.models.direction import Direction
+from htx_swap_client.types import UNSET
+
+from ._codes import HtxCode
 from ._engine import Answered, Call, Engine, Refused, Scope
-from ._errors import CancellationInterrupted
-from ._operations import CancelAnswer, Operation
-from ._results import CancelResult, OrderFailure, _ResultBuilder
-from ._validation import chunk_order_ids
+from ._errors import CancellationInterrupted, HtxApiError, InvalidRequestError
+from ._operations import FAMILIES, Operation
+from ._orders import MarginMode
+from ._replies import CancelAnswer
+from ._results import CancelAllResult, CancelResult, OrderFailure, _ResultBuilder
+from ._validation import (
+    CANCEL_ALL_OFFSETS,
+    DIRECTIONS,
+    chunk_order_ids,
+    normalize_order_ids,
+    validate_choice,
+    validate_contract,
+    validate_margin_mode,
+)
 
-__all__ = ["CancelBatch", "Progress"]
+__all__ = ["CancelAll", "CancelBatch", "Progress", "plan_cancel", "plan_cancel_all"]
 
 logger = logging.getLogger("htx_swap")
 
@@ -110,3 +132,115 @@ class CancelBatch:
     def interrupted(self) -> CancellationInterrupted:
         """What to raise when Ctrl-C stops the batch: what was settled, the rest unresolved."""
         return CancellationInterrupted(self.result.build())
+
+
+def plan_cancel(
+    engine: Engine,
+    contract_code: object,
+    order_ids: object,
+    *,
+    margin_mode: object,
+    pair: object,
+    contract_type: object,
+    progress: Progress | None,
+) -> CancelBatch:
+    """Check the input before any byte is sent, and plan its chunks of at most 10."""
+    if progress is not None and not callable(progress):
+        raise InvalidRequestError(f"progress must be callable, got {progress!r}")
+    mode = validate_margin_mode(margin_mode)
+    code, checked_pair, checked_type = validate_contract(
+        mode, contract_code, pair=pair, contract_type=contract_type
+    )
+    ids = normalize_order_ids(order_ids)
+    if mode is MarginMode.ISOLATED:
+        assert code is not None
+
+        def isolated(chunk: tuple[str, ...]) -> Any:
+            return CancelTrailingOrdersRequest(contract_code=code, order_id=",".join(chunk))
+
+        return CancelBatch(engine, FAMILIES[mode].cancel, ids, isolated, progress)
+
+    def cross(chunk: tuple[str, ...]) -> Any:
+        return CancelCrossTrailingOrdersRequest(
+            order_id=",".join(chunk), **_cross_contract(code, checked_pair, checked_type)
+        )
+
+    return CancelBatch(engine, FAMILIES[mode].cancel, ids, cross, progress)
+
+
+class CancelAll:
+    """One cancel-all: a single request, whatever the count; repeated only after a lost reply."""
+
+    def __init__(self, engine: Engine, operation: Operation[CancelAnswer], body: Any) -> None:
+        self.scope = Scope()
+        self.call: Call[CancelAnswer] = engine.call(
+            operation, body, self.scope, label=operation.name
+        )
+
+    def calls(self) -> Iterator[Call[CancelAnswer]]:
+        yield self.call
+
+    def on_done(self, call: Call[Any]) -> None:
+        pass
+
+    def finish(self) -> CancelAllResult:
+        """What HTX said it cancelled; ``complete`` only if no earlier reply went missing."""
+        outcome = self.call.outcome
+        complete = not self.call.maybe_applied
+        if isinstance(outcome, Answered):
+            answer = outcome.value
+            return CancelAllResult(answer.cancelled, answer.failures, complete)
+        if isinstance(outcome, Refused):
+            if outcome.err_code == HtxCode.NO_ORDERS_TO_CANCEL:
+                return CancelAllResult(complete=complete)
+            raise HtxApiError.for_code(outcome.err_code, outcome.err_msg)
+        if self.scope.error is not None:
+            raise self.scope.error
+        # Gave up after lost or unreadable replies: something may have been cancelled.
+        return CancelAllResult(complete=False)
+
+
+def plan_cancel_all(
+    engine: Engine,
+    contract_code: object,
+    *,
+    margin_mode: object,
+    pair: object,
+    contract_type: object,
+    direction: object,
+    offset: object,
+) -> CancelAll:
+    """Check the filters before any byte is sent."""
+    mode = validate_margin_mode(margin_mode)
+    code, checked_pair, checked_type = validate_contract(
+        mode, contract_code, pair=pair, contract_type=contract_type
+    )
+    if mode is MarginMode.CROSS and code is None and checked_type is None:
+        raise InvalidRequestError("cross margin by pair needs contract_type too")
+    filters: dict[str, Any] = {
+        "direction": UNSET
+        if direction is None
+        else cast(Direction, validate_choice("direction", direction, DIRECTIONS)),
+        "offset": UNSET
+        if offset is None
+        else cast(CancelAllOffset, validate_choice("offset", offset, CANCEL_ALL_OFFSETS)),
+    }
+    operation = FAMILIES[mode].cancel_all
+    if mode is MarginMode.ISOLATED:
+        assert code is not None
+        return CancelAll(engine, operation, CancelAllTrailingOrdersRequest(code, **filters))
+    body = CancelAllCrossTrailingOrdersRequest(
+        **_cross_contract(code, checked_pair, checked_type), **filters
+    )
+    return CancelAll(engine, operation, body)
+
+
+def _cross_contract(
+    contract_code: str | None, pair: str | None, contract_type: str | None
+) -> dict[str, Any]:
+    """A cross request's contract fields: the given ones, the others left out."""
+    return {
+        "contract_code": UNSET if contract_code is None else contract_code,
+        "pair": UNSET if pair is None else pair,
+        "contract_type": UNSET if contract_type is None else cast(ContractType, contract_type),
+    }

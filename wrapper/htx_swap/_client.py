@@ -1,39 +1,41 @@
 """SwapClient and AsyncSwapClient: HTX's trailing-order operations, signed, paced and retried.
 
 The HTTP itself is the generated client's (``htx_swap_client``); every operation goes through
-one engine (``_engine``), declared once in ``_operations``. This module holds the settings,
-builds the engine, and shapes each operation's result (cancel by ID: ``_batch``).
+one engine (``_engine``), declared once in ``_operations``. This module holds the settings and
+builds the engine; each method checks its input and hands a layer to the engine: cancelling
+(``_batch``), placing (``_placing``), lists (``_listing``).
 """
 
 from __future__ import annotations
 
 import math
 import weakref
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
+from decimal import Decimal
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 
 from htx_swap_client import Client
-from htx_swap_client.models import CancelTrailingOrdersRequest
 
 from ._auth import HtxAuth
-from ._batch import CancelBatch, Progress
+from ._batch import Progress, plan_cancel, plan_cancel_all
 from ._credentials import Credentials
 from ._engine import Engine, Waits
-from ._errors import CancellationInterrupted, InvalidRequestError
-from ._operations import CANCEL_TRAILING_ORDERS, POOLS, TRADE_INTERFACE_LIMIT, Pool, PoolLimit
-from ._results import CancelResult
+from ._errors import CancellationInterrupted, HtxError, InvalidRequestError
+from ._listing import Listing, plan_history, plan_open_orders
+from ._operations import POOLS, TRADE_INTERFACE_LIMIT, Pool, PoolLimit
+from ._orders import PlacedTrailingOrder, TrailingOrder, TrailingOrderStatus
+from ._placing import Placing, plan_place
+from ._results import CancelAllResult, CancelResult
 from ._retry import DEFAULT_MAX_RETRIES
 from ._validation import (
     check_max_retries,
     check_pool_limit,
     check_rate,
     check_timeout,
-    normalize_order_ids,
     validate_base_url,
-    validate_contract_code,
 )
 from ._wire import (
     ACCEPT_ENCODING,
@@ -143,21 +145,6 @@ class _BaseSwapClient:
         """Requests per 3 s in each of HTX's per-user pools (trade, read); None: not paced."""
         return self._pool_limit
 
-    def _cancel_batch(
-        self, contract_code: object, order_ids: object, progress: Progress | None
-    ) -> CancelBatch:
-        """Check the input before any byte is sent, and plan its chunks of at most 10."""
-        if progress is not None and not callable(progress):
-            raise InvalidRequestError(f"progress must be callable, got {progress!r}")
-        code = validate_contract_code(contract_code)
-        return CancelBatch(
-            self._engine,
-            CANCEL_TRAILING_ORDERS,
-            normalize_order_ids(order_ids),
-            lambda chunk: CancelTrailingOrdersRequest(contract_code=code, order_id=",".join(chunk)),
-            progress,
-        )
-
     def _in_flight(self, calls: int) -> int:
         rate = self._max_requests_per_second
         wanted = MAX_IN_FLIGHT if rate is None else math.ceil(rate * 2)
@@ -185,24 +172,81 @@ class SwapClient(_BaseSwapClient):
             )
         )
 
+    def place_trailing_order(
+        self,
+        contract_code: str | None,
+        *,
+        direction: str,
+        volume: int | str | Decimal | float,
+        callback_rate: str | Decimal | float,
+        active_price: int | str | Decimal | float,
+        order_price_type: str,
+        offset: str | None = None,
+        lever_rate: int | None = None,
+        reduce_only: bool | None = None,
+        margin_mode: str = "isolated",
+        pair: str | None = None,
+        contract_type: str | None = None,
+    ) -> PlacedTrailingOrder:
+        """Place one trailing order; it is never sent twice.
+
+        Isolated margin takes a perpetual ``contract_code`` (``BTC-USDT``); cross margin also a
+        future (``BTC-USDT-211231``), or ``pair`` with ``contract_type`` instead. ``volume`` is
+        a whole number of contracts; ``callback_rate`` at least 0.001 (0.1%); numbers as int,
+        str or Decimal (or a float that means a short decimal). Everything is checked before a
+        byte is sent (InvalidRequestError). If the request may have reached HTX but its reply
+        was lost, raises HtxUnknownOutcomeError with the open orders that could be the one.
+        """
+        placing = Placing(self._engine, _place_request(locals()))
+        self._engine.run_sync(placing, 1)
+        if placing.outcome_unknown:
+            raise placing.unknown_outcome(self._candidates(placing))
+        return placing.finish()
+
+    def _candidates(self, placing: Placing) -> list[TrailingOrder] | None:
+        """The open orders where the lost order would be, read once; None if they can't be."""
+        request = placing.request
+        lookup = plan_open_orders(
+            self._engine,
+            request.contract_code,
+            margin_mode=request.margin_mode,
+            pair=request.pair,
+            trade_type=None,
+        )
+        try:
+            return list(lookup.iterate_sync())
+        except HtxError:
+            return None
+
     def cancel_trailing_orders(
         self,
-        contract_code: str,
+        contract_code: str | None,
         order_ids: Iterable[str | int],
         *,
+        margin_mode: str = "isolated",
         progress: Progress | None = None,
+        pair: str | None = None,
+        contract_type: str | None = None,
     ) -> CancelResult:
         """Cancel any number of trailing orders of one contract; one outcome per distinct ID.
 
         ``progress``, if given, is called as ``progress(settled, total)`` (counts of orders) each
-        time a chunk of up to 10 is settled, from the thread that settled it.
+        time a chunk of up to 10 is done with, from the thread that did it.
 
         Raises InvalidRequestError before sending anything if the input is malformed, and
         HtxApiError / HtxAuthError / HtxRateLimitError / HtxTransportError, carrying the partial
         result as ``.result``, when HTX refuses every request or cannot be reached. Ctrl-C
         raises CancellationInterrupted (a KeyboardInterrupt) carrying the same.
         """
-        batch = self._cancel_batch(contract_code, order_ids, progress)
+        batch = plan_cancel(
+            self._engine,
+            contract_code,
+            order_ids,
+            margin_mode=margin_mode,
+            pair=pair,
+            contract_type=contract_type,
+            progress=progress,
+        )
         try:
             self._engine.run_sync(batch, self._in_flight(len(batch.chunks)))
         except CancellationInterrupted:
@@ -210,6 +254,70 @@ class SwapClient(_BaseSwapClient):
         except KeyboardInterrupt as interrupt:
             raise batch.interrupted() from interrupt
         return batch.finish()
+
+    def cancel_all_trailing_orders(
+        self,
+        contract_code: str | None,
+        *,
+        direction: str | None = None,
+        offset: str | None = None,
+        margin_mode: str = "isolated",
+        pair: str | None = None,
+        contract_type: str | None = None,
+    ) -> CancelAllResult:
+        """Cancel every open trailing order of a contract (of one direction or offset if given).
+
+        One request, whatever the count. Nothing to cancel is an empty result, not an error;
+        ``complete`` is False when a lost reply leaves what was cancelled unknown.
+        """
+        cancelling = plan_cancel_all(
+            self._engine,
+            contract_code,
+            margin_mode=margin_mode,
+            pair=pair,
+            contract_type=contract_type,
+            direction=direction,
+            offset=offset,
+        )
+        self._engine.run_sync(cancelling, 1)
+        return cancelling.finish()
+
+    def open_trailing_orders(
+        self,
+        contract_code: str | None = None,
+        *,
+        margin_mode: str = "isolated",
+        trade_type: int | None = None,
+        pair: str | None = None,
+    ) -> Iterator[TrailingOrder]:
+        """Every open trailing order (of a contract, or on cross margin a pair or all), lazily.
+
+        Pages of 50 are fetched as the iteration reaches them (none before it starts), paced on
+        HTX's read pool; no order is yielded twice, even if the list shifts while it is read.
+        """
+        listing = plan_open_orders(
+            self._engine, contract_code, margin_mode=margin_mode, pair=pair, trade_type=trade_type
+        )
+        return listing.iterate_sync()
+
+    def trailing_order_history(
+        self,
+        contract_code: str | None = None,
+        *,
+        margin_mode: str = "isolated",
+        status: TrailingOrderStatus | Iterable[TrailingOrderStatus] | None = None,
+        trade_type: int | None = None,
+        days: int | None = None,
+        sort_by: str | None = None,
+        pair: str | None = None,
+    ) -> Iterator[TrailingOrder]:
+        """Finished trailing orders (triggered, failed, cancelled), newest first, lazily.
+
+        ``status`` narrows to some end states (default: all); ``days`` looks back 1 to 90 days
+        (default 90, all HTX keeps); ``sort_by`` is ``"created_at"`` (default) or
+        ``"update_time"``. Paged as ``open_trailing_orders``.
+        """
+        return _history(self._engine, locals()).iterate_sync()
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -258,18 +366,64 @@ class AsyncSwapClient(_BaseSwapClient):
                 self._open_http()
             self._loop = weakref.ref(loop)
 
+    async def place_trailing_order(
+        self,
+        contract_code: str | None,
+        *,
+        direction: str,
+        volume: int | str | Decimal | float,
+        callback_rate: str | Decimal | float,
+        active_price: int | str | Decimal | float,
+        order_price_type: str,
+        offset: str | None = None,
+        lever_rate: int | None = None,
+        reduce_only: bool | None = None,
+        margin_mode: str = "isolated",
+        pair: str | None = None,
+        contract_type: str | None = None,
+    ) -> PlacedTrailingOrder:
+        """As SwapClient.place_trailing_order."""
+        placing = Placing(self._engine, _place_request(locals()))
+        self._bind_loop()
+        await self._engine.run_async(placing, 1)
+        if placing.outcome_unknown:
+            raise placing.unknown_outcome(await self._candidates(placing))
+        return placing.finish()
+
+    async def _candidates(self, placing: Placing) -> list[TrailingOrder] | None:
+        request = placing.request
+        lookup = plan_open_orders(
+            self._engine,
+            request.contract_code,
+            margin_mode=request.margin_mode,
+            pair=request.pair,
+            trade_type=None,
+        )
+        try:
+            return [order async for order in lookup.iterate_async(self._bind_loop)]
+        except HtxError:
+            return None
+
     async def cancel_trailing_orders(
         self,
-        contract_code: str,
+        contract_code: str | None,
         order_ids: Iterable[str | int],
         *,
+        margin_mode: str = "isolated",
         progress: Progress | None = None,
+        pair: str | None = None,
+        contract_type: str | None = None,
     ) -> CancelResult:
-        """Cancel any number of trailing orders of one contract; one outcome per distinct ID.
-
-        ``progress`` and the errors raised are as for SwapClient.cancel_trailing_orders.
-        """
-        batch = self._cancel_batch(contract_code, order_ids, progress)
+        """As SwapClient.cancel_trailing_orders."""
+        batch = plan_cancel(
+            self._engine,
+            contract_code,
+            order_ids,
+            margin_mode=margin_mode,
+            pair=pair,
+            contract_type=contract_type,
+            progress=progress,
+        )
         self._bind_loop()
         try:
             await self._engine.run_async(batch, self._in_flight(len(batch.chunks)))
@@ -278,6 +432,58 @@ class AsyncSwapClient(_BaseSwapClient):
         except KeyboardInterrupt as interrupt:
             raise batch.interrupted() from interrupt
         return batch.finish()
+
+    async def cancel_all_trailing_orders(
+        self,
+        contract_code: str | None,
+        *,
+        direction: str | None = None,
+        offset: str | None = None,
+        margin_mode: str = "isolated",
+        pair: str | None = None,
+        contract_type: str | None = None,
+    ) -> CancelAllResult:
+        """As SwapClient.cancel_all_trailing_orders."""
+        cancelling = plan_cancel_all(
+            self._engine,
+            contract_code,
+            margin_mode=margin_mode,
+            pair=pair,
+            contract_type=contract_type,
+            direction=direction,
+            offset=offset,
+        )
+        self._bind_loop()
+        await self._engine.run_async(cancelling, 1)
+        return cancelling.finish()
+
+    def open_trailing_orders(
+        self,
+        contract_code: str | None = None,
+        *,
+        margin_mode: str = "isolated",
+        trade_type: int | None = None,
+        pair: str | None = None,
+    ) -> AsyncIterator[TrailingOrder]:
+        """As SwapClient.open_trailing_orders, for ``async for``."""
+        listing = plan_open_orders(
+            self._engine, contract_code, margin_mode=margin_mode, pair=pair, trade_type=trade_type
+        )
+        return listing.iterate_async(self._bind_loop)
+
+    def trailing_order_history(
+        self,
+        contract_code: str | None = None,
+        *,
+        margin_mode: str = "isolated",
+        status: TrailingOrderStatus | Iterable[TrailingOrderStatus] | None = None,
+        trade_type: int | None = None,
+        days: int | None = None,
+        sort_by: str | None = None,
+        pair: str | None = None,
+    ) -> AsyncIterator[TrailingOrder]:
+        """As SwapClient.trailing_order_history, for ``async for``."""
+        return _history(self._engine, locals()).iterate_async(self._bind_loop)
 
     async def close(self) -> None:
         """Close the connection pool (on a finished event loop, its connections went with it)."""
@@ -299,3 +505,15 @@ class AsyncSwapClient(_BaseSwapClient):
         traceback: TracebackType | None,
     ) -> None:
         await self.close()
+
+
+def _place_request(arguments: dict[str, Any]) -> Any:
+    """Both clients' place_trailing_order arguments, checked (``locals()`` minus ``self``)."""
+    arguments = {name: value for name, value in arguments.items() if name != "self"}
+    return plan_place(arguments.pop("contract_code"), **arguments)
+
+
+def _history(engine: Engine, arguments: dict[str, Any]) -> Listing:
+    """Both clients' trailing_order_history arguments, checked."""
+    arguments = {name: value for name, value in arguments.items() if name != "self"}
+    return plan_history(engine, arguments.pop("contract_code"), **arguments)

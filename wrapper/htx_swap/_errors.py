@@ -7,7 +7,8 @@ Every error derives from one base, so ``except HtxError`` catches them all::
     ├── HtxApiError
     │   ├── HtxAuthError
     │   └── HtxRateLimitError
-    └── HtxTransportError
+    ├── HtxTransportError
+    └── HtxUnknownOutcomeError
 
 ``CancellationInterrupted`` is a ``KeyboardInterrupt`` (Ctrl-C reaches whoever catches that),
 carrying the partial result of the batch it interrupted.
@@ -24,8 +25,11 @@ from typing import TYPE_CHECKING, Any
 from ._codes import AUTH_CODES, HtxCode
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import httpx
 
+    from ._orders import TrailingOrder
     from ._results import CancelResult
 
 __all__ = [
@@ -35,6 +39,7 @@ __all__ = [
     "HtxError",
     "HtxRateLimitError",
     "HtxTransportError",
+    "HtxUnknownOutcomeError",
     "InvalidRequestError",
 ]
 
@@ -134,7 +139,7 @@ class HtxRateLimitError(HtxApiError):
 
 
 class HtxTransportError(HtxError):
-    """HTX could not be reached: no request got through (connection refused, DNS, TLS...)."""
+    """No readable answer: HTX unreachable, or every attempt's reply lost or unreadable."""
 
     def __init__(
         self,
@@ -150,6 +155,36 @@ class HtxTransportError(HtxError):
 
     def __str__(self) -> str:
         return self.message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.message,), self.__dict__)
+
+
+class HtxUnknownOutcomeError(HtxError):
+    """An order placement may or may not have reached HTX; it was not sent again."""
+
+    # params: what was asked for, as sent (contract, direction, volume...). candidates: the open
+    # orders of that contract and margin mode created since the attempt began that match every
+    # parameter, looked up once; None if that lookup failed too.
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        params: Mapping[str, object],
+        candidates: tuple[TrailingOrder, ...] | None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.params = dict(params)
+        self.candidates = candidates
+
+    def __str__(self) -> str:
+        if self.candidates is None:
+            found = "the open orders could not be read to find it"
+        else:
+            found = f"{len(self.candidates)} matching open order(s) found"
+        return f"{self.message}; {found}"
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.message,), self.__dict__)

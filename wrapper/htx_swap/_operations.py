@@ -9,25 +9,37 @@ adding an operation is adding a declaration here, never a copy of the send path.
 from __future__ import annotations
 
 import enum
-import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, Generic, TypeVar
 
 from attrs import frozen
 
-from htx_swap_client.api.swap_strategy_order_interface import cancel_trailing_orders
-from htx_swap_client.models import CancelTrailingOrdersReply
-from htx_swap_client.types import Response, Unset
+from htx_swap_client import models
+from htx_swap_client.api.swap_strategy_order_interface import (
+    cancel_all_cross_trailing_orders,
+    cancel_all_trailing_orders,
+    cancel_cross_trailing_orders,
+    cancel_trailing_orders,
+    get_cross_open_trailing_orders,
+    get_cross_trailing_order_history,
+    get_open_trailing_orders,
+    get_trailing_order_history,
+    place_cross_trailing_order,
+    place_trailing_order,
+)
+from htx_swap_client.types import Response
 
-from ._codes import HtxCode, normalize_code
-from ._results import OrderFailure
+from ._orders import MarginMode
+from ._replies import CancelAnswer, Page, UnreadableReply, read_cancel_reply, read_page, read_placed
 
 __all__ = [
     "CANCEL_TRAILING_ORDERS",
+    "FAMILIES",
     "OPERATIONS",
     "POOLS",
     "TRADE_INTERFACE_LIMIT",
     "CancelAnswer",
+    "Family",
     "InterfaceLimit",
     "Operation",
     "Pool",
@@ -78,10 +90,6 @@ TRADE_INTERFACE_LIMIT = InterfaceLimit(requests=5, seconds=1.0)
 POOLS = {Pool.TRADE: PoolLimit(requests=72, seconds=3.0), Pool.READ: PoolLimit(72, 3.0)}
 
 
-class UnreadableReply(ValueError):
-    """An ``ok`` reply whose fields don't have the shapes the operation needs."""
-
-
 @frozen
 class Operation(Generic[T]):
     """One HTX operation: how to send it, read its reply, pace it and retry it."""
@@ -103,63 +111,86 @@ class Operation(Generic[T]):
     interface_limit: InterfaceLimit | None
 
 
-# --- cancel by ID -------------------------------------------------------------------------------
+def _declare(
+    name: str,
+    path: str,
+    generated: Any,
+    reply_type: type[Any],
+    read: Callable[[Any], T],
+    safety: RetrySafety,
+    pool: Pool,
+) -> Operation[T]:
+    """An operation of the family: trade operations have HTX's 5/s interface limit too."""
+    return Operation(
+        name=name,
+        path=f"/linear-swap-api/v1/{path}",
+        send=generated.sync_detailed,
+        send_async=generated.asyncio_detailed,
+        reply_type=reply_type,
+        read=read,
+        safety=safety,
+        pool=pool,
+        interface_limit=TRADE_INTERFACE_LIMIT if pool is Pool.TRADE else None,
+    )
+
+
+# Placing may not be repeated; cancel by ID and cancel-all may (an order cancelled twice stays
+# cancelled: 1071); reads may.
+_PLACE = (RetrySafety.NOT_IDEMPOTENT, Pool.TRADE)
+_CANCEL = (RetrySafety.IDEMPOTENT, Pool.TRADE)
+_READ = (RetrySafety.IDEMPOTENT, Pool.READ)
+_ISOLATED, _CROSS = MarginMode.ISOLATED, MarginMode.CROSS
 
 
 @frozen
-class CancelAnswer:
-    """What one cancel reply says: the orders it cancelled and those it refused, as listed."""
+class Family:
+    """The five trailing-order operations of one margin mode."""
 
-    cancelled: tuple[str, ...]
-    failures: tuple[OrderFailure, ...]
+    place: Operation[str]
+    cancel: Operation[CancelAnswer]
+    cancel_all: Operation[CancelAnswer]
+    open_orders: Operation[Page]
+    history: Operation[Page]
 
-
-# Order IDs as HTX writes them in `successes` and `errors[].order_id`.
-_ORDER_ID = re.compile(r"[0-9]{1,19}", re.ASCII)
-
-
-def read_cancel_reply(reply: Any) -> CancelAnswer:
-    """Read ``data.successes`` / ``data.errors``; 1071 (already cancelled) counts as cancelled."""
-    data = getattr(reply, "data", None)
-    successes = getattr(data, "successes", None)
-    errors = getattr(data, "errors", None)
-    if not isinstance(successes, str):
-        raise UnreadableReply(f"data.successes is {type(successes).__name__}, not a string")
-    if not isinstance(errors, list):
-        raise UnreadableReply(f"data.errors is {type(errors).__name__}, not a list")
-    cancelled = [order_id for order_id in successes.split(",") if order_id]
-    if not all(_ORDER_ID.fullmatch(order_id) for order_id in cancelled):
-        raise UnreadableReply("data.successes is not order IDs joined by commas")
-    failures: list[OrderFailure] = []
-    for error in errors:
-        order_id = getattr(error, "order_id", None)
-        if not isinstance(order_id, str) or not _ORDER_ID.fullmatch(order_id):
-            raise UnreadableReply("data.errors[].order_id is not an order ID string")
-        raw_code = getattr(error, "err_code", None)
-        # HTX's table marks err_code optional: an order refused without a code gets 0.
-        code = 0 if raw_code is None or isinstance(raw_code, Unset) else normalize_code(raw_code)
-        if code is None:
-            raise UnreadableReply(f"data.errors[].err_code {raw_code!r} is not a whole number")
-        if code == HtxCode.ALREADY_CANCELLED:
-            cancelled.append(order_id)
-            continue
-        message = getattr(error, "err_msg", "")
-        failures.append(OrderFailure(order_id, code, message if isinstance(message, str) else ""))
-    return CancelAnswer(tuple(cancelled), tuple(failures))
+    def __iter__(self) -> Iterator[Operation[Any]]:
+        return iter((self.place, self.cancel, self.cancel_all, self.open_orders, self.history))
 
 
-CANCEL_TRAILING_ORDERS: Operation[CancelAnswer] = Operation(
-    name="cancel",
-    path="/linear-swap-api/v1/swap_track_cancel",
-    send=cancel_trailing_orders.sync_detailed,
-    send_async=cancel_trailing_orders.asyncio_detailed,
-    reply_type=CancelTrailingOrdersReply,
-    read=read_cancel_reply,
-    safety=RetrySafety.IDEMPOTENT,
-    pool=Pool.TRADE,
-    interface_limit=TRADE_INTERFACE_LIMIT,
-)
-
+FAMILIES = {
+    _ISOLATED: Family(
+        place=_declare("place", "swap_track_order", place_trailing_order,
+                       models.PlaceTrailingOrderReply, read_placed, *_PLACE),
+        cancel=_declare("cancel", "swap_track_cancel", cancel_trailing_orders,
+                        models.CancelTrailingOrdersReply, read_cancel_reply, *_CANCEL),
+        cancel_all=_declare("cancel all", "swap_track_cancelall", cancel_all_trailing_orders,
+                            models.CancelAllTrailingOrdersReply, read_cancel_reply, *_CANCEL),
+        open_orders=_declare("list open orders", "swap_track_openorders",
+                             get_open_trailing_orders, models.GetOpenTrailingOrdersReply,
+                             read_page(_ISOLATED, history=False), *_READ),
+        history=_declare("read history", "swap_track_hisorders", get_trailing_order_history,
+                         models.GetTrailingOrderHistoryReply,
+                         read_page(_ISOLATED, history=True), *_READ),
+    ),
+    _CROSS: Family(
+        place=_declare("place", "swap_cross_track_order", place_cross_trailing_order,
+                       models.PlaceCrossTrailingOrderReply, read_placed, *_PLACE),
+        cancel=_declare("cancel", "swap_cross_track_cancel", cancel_cross_trailing_orders,
+                        models.CancelCrossTrailingOrdersReply, read_cancel_reply, *_CANCEL),
+        cancel_all=_declare("cancel all", "swap_cross_track_cancelall",
+                            cancel_all_cross_trailing_orders,
+                            models.CancelAllCrossTrailingOrdersReply, read_cancel_reply,
+                            *_CANCEL),
+        open_orders=_declare("list open orders", "swap_cross_track_openorders",
+                             get_cross_open_trailing_orders,
+                             models.GetCrossOpenTrailingOrdersReply,
+                             read_page(_CROSS, history=False), *_READ),
+        history=_declare("read history", "swap_cross_track_hisorders",
+                         get_cross_trailing_order_history,
+                         models.GetCrossTrailingOrderHistoryReply,
+                         read_page(_CROSS, history=True), *_READ),
+    ),
+}  # fmt: skip
+CANCEL_TRAILING_ORDERS = FAMILIES[_ISOLATED].cancel
 
 # Every operation the SDK sends; tests compare each declaration with the spec's x-rate-limit.
-OPERATIONS: tuple[Operation[Any], ...] = (CANCEL_TRAILING_ORDERS,)
+OPERATIONS: tuple[Operation[Any], ...] = (*FAMILIES[_ISOLATED], *FAMILIES[_CROSS])

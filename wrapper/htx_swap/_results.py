@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from attrs import frozen
 
-__all__ = ["CancelResult", "OrderFailure", "_ResultBuilder"]
+__all__ = ["CancelAllResult", "CancelResult", "OrderFailure", "_ResultBuilder"]
 
 
 @frozen
@@ -41,6 +41,20 @@ class CancelResult:
         produces one, because it rejects an empty list of order IDs before sending.
         """
         return not self.failed and not self.unresolved
+
+
+@frozen
+class CancelAllResult:
+    """What one cancel-all did: the orders HTX said it cancelled, and those it refused.
+
+    ``complete`` is False when an attempt's reply was lost and the answer that came later can't
+    account for what that attempt did: orders may have been cancelled that ``cancelled`` doesn't
+    list. List the open orders before acting on an incomplete result.
+    """
+
+    cancelled: tuple[str, ...] = ()
+    failed: tuple[OrderFailure, ...] = ()
+    complete: bool = True
 
 
 class _ResultBuilder:

@@ -14,6 +14,7 @@ from decimal import Decimal
 import httpx
 
 from ._errors import InvalidRequestError
+from ._orders import MarginMode
 
 __all__ = [
     "MAX_ORDER_ID",
@@ -308,6 +309,11 @@ def validate_choice(name: str, value: object, choices: Sequence[str]) -> str:
         return value
     allowed = ", ".join(repr(choice) for choice in choices)
     raise InvalidRequestError(f"{name} must be one of {allowed}; got {_describe(value)}")
+
+
+def validate_margin_mode(value: object) -> MarginMode:
+    """``"isolated"`` or ``"cross"`` (or a MarginMode)."""
+    return MarginMode(validate_choice("margin_mode", value, tuple(m.value for m in MarginMode)))
 
 
 def validate_contract(

@@ -1,0 +1,229 @@
+"""Lists of orders as a layer over the engine: pages of 50, fetched as the iteration needs them.
+
+As openai-python's auto-paging iterators: ``for order in client.open_trailing_orders(...)``
+(``async for`` on the async client) fetches the next page only when the iteration reaches it.
+HTX's lists can shift while they are read (an order placed or cancelled between two pages moves
+the others along), so an order already yielded is never yielded again, and when the list's size
+changed on the way, it is walked once more for the orders the shift may have hidden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from typing import Any, cast
+
+from htx_swap_client.models import (
+    GetCrossOpenTrailingOrdersRequest,
+    GetCrossTrailingOrderHistoryRequest,
+    GetOpenTrailingOrdersRequest,
+    GetTrailingOrderHistoryRequest,
+)
+from htx_swap_client.models.history_sort_by import HistorySortBy
+from htx_swap_client.models.trade_type import TradeType
+from htx_swap_client.types import UNSET
+
+from ._engine import Answered, Call, Engine, Refused, Scope
+from ._errors import HtxApiError, HtxTransportError, InvalidRequestError
+from ._operations import FAMILIES, Operation
+from ._orders import MarginMode, TrailingOrder, TrailingOrderStatus
+from ._replies import Page
+from ._validation import (
+    MAX_HISTORY_DAYS,
+    SORT_BY,
+    validate_choice,
+    validate_contract,
+    validate_days,
+    validate_margin_mode,
+    validate_trade_type,
+)
+
+__all__ = ["PAGE_SIZE", "Listing", "plan_history", "plan_open_orders"]
+
+# HTX's largest page.
+PAGE_SIZE = 50
+# Walks of the whole list after the first, when its size changed while it was read.
+MAX_REWALKS = 2
+
+
+class Listing:
+    """One iteration over a list of orders: its pages' calls, and what has been yielded."""
+
+    def __init__(
+        self, engine: Engine, operation: Operation[Page], body_for_page: Callable[[int], Any]
+    ) -> None:
+        self.scope = Scope()
+        self._engine = engine
+        self._operation = operation
+        self._body_for_page = body_for_page
+        self._seen: set[str] = set()
+        self._number = 1
+        self._rewalks = 0
+        self._sizes: set[int] = set()
+
+    def next_page(self, page: Page) -> int | None:
+        """The page to fetch after ``page``, or None when the list is read."""
+        self._sizes.add(page.total_size)
+        if self._number < page.total_page and page.orders:
+            self._number += 1
+            return self._number
+        if len(self._sizes) > 1 and self._rewalks < MAX_REWALKS:
+            # The list changed size while it was read: walk it again for what shifted past us.
+            self._rewalks += 1
+            self._sizes.clear()
+            self._number = 1
+            return 1
+        return None
+
+    def call(self, number: int) -> Call[Page]:
+        body = self._body_for_page(number)
+        label = f"{self._operation.name} page {number}"
+        return self._engine.call(self._operation, body, self.scope, label=label)
+
+    def read(self, call: Call[Page]) -> Page:
+        """The page a finished call read, or the error that kept it from being read."""
+        outcome = call.outcome
+        if isinstance(outcome, Answered):
+            return outcome.value
+        if isinstance(outcome, Refused):
+            raise HtxApiError.for_code(outcome.err_code, outcome.err_msg)
+        if self.scope.error is not None:
+            raise self.scope.error
+        reason = "no outcome" if outcome is None else outcome.reason
+        raise HtxTransportError(
+            f"no readable answer to {call.label} after {call.attempts} attempt(s) ({reason})"
+        )
+
+    def fresh(self, page: Page) -> Iterator[TrailingOrder]:
+        """The page's orders not yielded before."""
+        for order in page.orders:
+            if order.order_id not in self._seen:
+                self._seen.add(order.order_id)
+                yield order
+
+    def iterate_sync(self) -> Iterator[TrailingOrder]:
+        number: int | None = 1
+        while number is not None:
+            call = self.call(number)
+            self._engine.run_call_sync(call)
+            page = self.read(call)
+            yield from self.fresh(page)
+            number = self.next_page(page)
+
+    async def iterate_async(self, before: Callable[[], None]) -> AsyncIterator[TrailingOrder]:
+        """As ``iterate_sync``; ``before`` runs first, when the iteration starts."""
+        before()
+        number: int | None = 1
+        while number is not None:
+            call = self.call(number)
+            await self._engine.run_call_async(call)
+            page = self.read(call)
+            for order in self.fresh(page):
+                yield order
+            number = self.next_page(page)
+
+
+def plan_open_orders(
+    engine: Engine, contract_code: object, *, margin_mode: object, pair: object, trade_type: object
+) -> Listing:
+    """Check the filters before any byte is sent; the listing starts when iterated."""
+    mode = validate_margin_mode(margin_mode)
+    code, checked_pair, _ = validate_contract(mode, contract_code, pair=pair, required=False)
+    kind = validate_trade_type(trade_type)
+    filters: dict[str, Any] = {"trade_type": UNSET if kind is None else cast(TradeType, kind)}
+    if mode is MarginMode.ISOLATED:
+        assert code is not None
+
+        def isolated(number: int) -> Any:
+            return GetOpenTrailingOrdersRequest(
+                code, page_index=number, page_size=PAGE_SIZE, **filters
+            )
+
+        return Listing(engine, FAMILIES[mode].open_orders, isolated)
+
+    def cross(number: int) -> Any:
+        return GetCrossOpenTrailingOrdersRequest(
+            contract_code=_or_unset(code),
+            pair=_or_unset(checked_pair),
+            page_index=number,
+            page_size=PAGE_SIZE,
+            **filters,
+        )
+
+    return Listing(engine, FAMILIES[mode].open_orders, cross)
+
+
+def plan_history(
+    engine: Engine,
+    contract_code: object,
+    *,
+    margin_mode: object,
+    pair: object,
+    status: object,
+    trade_type: object,
+    days: object,
+    sort_by: object,
+) -> Listing:
+    """Check the filters before any byte is sent; the listing starts when iterated."""
+    mode = validate_margin_mode(margin_mode)
+    # HTX's cross history needs one of contract_code and pair (its description; see the spec).
+    code, checked_pair, _ = validate_contract(mode, contract_code, pair=pair)
+    kind = validate_trade_type(trade_type)
+    filters: dict[str, Any] = {
+        "status": _history_status(status),
+        "trade_type": cast(TradeType, 0 if kind is None else kind),
+        "create_date": MAX_HISTORY_DAYS if days is None else validate_days(days),
+        "sort_by": UNSET
+        if sort_by is None
+        else cast(HistorySortBy, validate_choice("sort_by", sort_by, SORT_BY)),
+        "page_size": PAGE_SIZE,
+    }
+    if mode is MarginMode.ISOLATED:
+        assert code is not None
+
+        def isolated(number: int) -> Any:
+            return GetTrailingOrderHistoryRequest(code, page_index=number, **filters)
+
+        return Listing(engine, FAMILIES[mode].history, isolated)
+
+    def cross(number: int) -> Any:
+        return GetCrossTrailingOrderHistoryRequest(
+            contract_code=_or_unset(code),
+            pair=_or_unset(checked_pair),
+            page_index=number,
+            **filters,
+        )
+
+    return Listing(engine, FAMILIES[mode].history, cross)
+
+
+# The end states history can be filtered on; HTX's "0" means all of them.
+_END_STATES = (
+    TrailingOrderStatus.SUBMITTED,
+    TrailingOrderStatus.SUBMIT_FAILED,
+    TrailingOrderStatus.CANCELLED,
+)
+
+
+def _history_status(value: object) -> str:
+    """HTX's comma-separated ``status`` filter: "0" for all end states, else e.g. "4,6"."""
+    if value is None:
+        return "0"
+    items = [value] if isinstance(value, int) else value
+    if not isinstance(items, Iterable) or isinstance(items, str | bytes):
+        items = [items]
+    wanted = []
+    for item in items:
+        if isinstance(item, bool) or item not in _END_STATES:
+            names = ", ".join(state.name for state in _END_STATES)
+            raise InvalidRequestError(
+                f"status must be one or more of TrailingOrderStatus.{names} (or None for all); "
+                f"got {item!r}"
+            )
+        wanted.append(int(cast(int, item)))
+    if not wanted:
+        raise InvalidRequestError("status is empty; pass None for every end state")
+    return ",".join(str(state) for state in sorted(set(wanted)))
+
+
+def _or_unset(value: str | None) -> Any:
+    return UNSET if value is None else value

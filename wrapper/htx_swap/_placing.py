@@ -1,0 +1,231 @@
+"""Placing a trailing order as a layer over the engine: one call that is never sent twice.
+
+Placing is not idempotent: the engine resends it only when an attempt provably did not reach
+HTX. When one may have (a lost reply), the outcome is unknown and the caller gets
+``HtxUnknownOutcomeError`` with the open orders that could be the one placed, looked up once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any, cast
+
+from attrs import frozen
+
+from htx_swap_client.models import PlaceCrossTrailingOrderRequest, PlaceTrailingOrderRequest
+from htx_swap_client.models.contract_type import ContractType
+from htx_swap_client.models.direction import Direction
+from htx_swap_client.models.trailing_order_offset import TrailingOrderOffset
+from htx_swap_client.models.trailing_order_price_type import TrailingOrderPriceType
+from htx_swap_client.types import UNSET
+
+from ._engine import Answered, Call, Engine, Refused, Scope, Unsettled
+from ._errors import HtxApiError, HtxTransportError, HtxUnknownOutcomeError, InvalidRequestError
+from ._operations import FAMILIES
+from ._orders import MarginMode, PlacedTrailingOrder, TrailingOrder
+from ._validation import (
+    DIRECTIONS,
+    ORDER_PRICE_TYPES,
+    PLACE_OFFSETS,
+    validate_callback_rate,
+    validate_choice,
+    validate_contract,
+    validate_lever_rate,
+    validate_margin_mode,
+    validate_price,
+    validate_reduce_only,
+    validate_volume,
+)
+
+__all__ = ["PlaceRequest", "Placing", "plan_place"]
+
+# HTX's clock may be this far from ours without refusing a signature (12001): an order created
+# by the lost attempt is at most this much "older" than our clock says the attempt began.
+_CLOCK_TOLERANCE = timedelta(minutes=5)
+
+
+@frozen
+class PlaceRequest:
+    """A trailing order to place, its parameters checked."""
+
+    margin_mode: MarginMode
+    contract_code: str | None
+    pair: str | None
+    contract_type: str | None
+    direction: str
+    volume: int
+    callback_rate: Decimal
+    active_price: Decimal
+    order_price_type: str
+    offset: str | None
+    lever_rate: int | None
+    reduce_only: bool | None
+
+    def body(self) -> PlaceTrailingOrderRequest | PlaceCrossTrailingOrderRequest:
+        """The generated request model (decimals go out as JSON numbers, volume as an integer)."""
+        common: dict[str, Any] = {
+            "direction": cast(Direction, self.direction),
+            "volume": self.volume,
+            "callback_rate": float(self.callback_rate),
+            "active_price": float(self.active_price),
+            "order_price_type": cast(TrailingOrderPriceType, self.order_price_type),
+            "offset": UNSET if self.offset is None else cast(TrailingOrderOffset, self.offset),
+            "lever_rate": UNSET if self.lever_rate is None else self.lever_rate,
+            "reduce_only": UNSET if self.reduce_only is None else int(self.reduce_only),
+        }
+        if self.margin_mode is MarginMode.ISOLATED:
+            assert self.contract_code is not None
+            return PlaceTrailingOrderRequest(contract_code=self.contract_code, **common)
+        return PlaceCrossTrailingOrderRequest(
+            contract_code=_or_unset(self.contract_code),
+            pair=_or_unset(self.pair),
+            contract_type=UNSET
+            if self.contract_type is None
+            else cast(ContractType, self.contract_type),
+            **common,
+        )
+
+    def params(self) -> dict[str, object]:
+        """What was asked for, as a caller reads it back (the given ones only)."""
+        given = {
+            "margin_mode": str(self.margin_mode),
+            "contract_code": self.contract_code,
+            "pair": self.pair,
+            "contract_type": self.contract_type,
+            "direction": self.direction,
+            "volume": self.volume,
+            "callback_rate": self.callback_rate,
+            "active_price": self.active_price,
+            "order_price_type": self.order_price_type,
+            "offset": self.offset,
+            "lever_rate": self.lever_rate,
+            "reduce_only": self.reduce_only,
+        }
+        return {name: value for name, value in given.items() if value is not None}
+
+    def matches(self, order: TrailingOrder) -> bool:
+        """Whether ``order`` has every parameter this request gave."""
+        wanted: dict[str, object] = {
+            "direction": self.direction,
+            "volume": Decimal(self.volume),
+            "callback_rate": self.callback_rate,
+            "active_price": self.active_price,
+            "order_price_type": self.order_price_type,
+            "offset": self.offset,
+            "lever_rate": self.lever_rate,
+            "reduce_only": self.reduce_only,
+            "contract_code": self.contract_code,
+            "pair": self.pair,
+            "contract_type": self.contract_type,
+        }
+        return all(
+            getattr(order, name) == value for name, value in wanted.items() if value is not None
+        )
+
+
+class Placing:
+    """One placement: its call, and what its outcome means."""
+
+    def __init__(self, engine: Engine, request: PlaceRequest) -> None:
+        self.scope = Scope()
+        self.request = request
+        # When the attempt began, on HTX's clock as far as we know it.
+        self.began = datetime.fromtimestamp(engine.server_now(), UTC)
+        label = f"place {request.direction} {request.volume} on {_where(request)}"
+        self.call: Call[str] = engine.call(
+            FAMILIES[request.margin_mode].place, request.body(), self.scope, label=label
+        )
+
+    def calls(self) -> Iterator[Call[str]]:
+        yield self.call
+
+    def on_done(self, call: Call[Any]) -> None:
+        pass
+
+    @property
+    def outcome_unknown(self) -> bool:
+        """An attempt may have placed the order, and no answer says whether it did."""
+        return isinstance(self.call.outcome, Unsettled) and self.call.maybe_applied
+
+    def finish(self) -> PlacedTrailingOrder:
+        """The placed order, or the error that says why it wasn't placed."""
+        outcome = self.call.outcome
+        if isinstance(outcome, Answered):
+            request = self.request
+            return PlacedTrailingOrder(outcome.value, request.contract_code, request.margin_mode)
+        if isinstance(outcome, Refused):
+            raise HtxApiError.for_code(outcome.err_code, outcome.err_msg)
+        if self.scope.error is not None:
+            raise self.scope.error
+        reason = "no outcome" if outcome is None else outcome.reason
+        raise HtxTransportError(f"the order was not placed: {reason}")
+
+    def unknown_outcome(
+        self, open_orders: Iterable[TrailingOrder] | None
+    ) -> HtxUnknownOutcomeError:
+        """The error for an unknown outcome, with the open orders that could be the one."""
+        candidates = None
+        if open_orders is not None:
+            since = self.began - _CLOCK_TOLERANCE
+            candidates = tuple(
+                order
+                for order in open_orders
+                if order.created_at >= since and self.request.matches(order)
+            )
+        outcome = self.call.outcome
+        reason = f" ({outcome.reason})" if isinstance(outcome, Unsettled) else ""
+        return HtxUnknownOutcomeError(
+            f"the trailing order may or may not have been placed on {_where(self.request)}: "
+            f"its reply was lost{reason}, and it was not sent again",
+            params=self.request.params(),
+            candidates=candidates,
+        )
+
+
+def plan_place(
+    contract_code: object,
+    *,
+    margin_mode: object,
+    pair: object,
+    contract_type: object,
+    direction: object,
+    volume: object,
+    callback_rate: object,
+    active_price: object,
+    order_price_type: object,
+    offset: object,
+    lever_rate: object,
+    reduce_only: object,
+) -> PlaceRequest:
+    """Check every parameter before any byte is sent (InvalidRequestError naming the value)."""
+    mode = validate_margin_mode(margin_mode)
+    code, checked_pair, checked_type = validate_contract(
+        mode, contract_code, pair=pair, contract_type=contract_type
+    )
+    if mode is MarginMode.CROSS and code is None and checked_type is None:
+        raise InvalidRequestError("cross margin by pair needs contract_type too")
+    return PlaceRequest(
+        margin_mode=mode,
+        contract_code=code,
+        pair=checked_pair,
+        contract_type=checked_type,
+        direction=validate_choice("direction", direction, DIRECTIONS),
+        volume=validate_volume(volume),
+        callback_rate=validate_callback_rate(callback_rate),
+        active_price=validate_price("active_price", active_price),
+        order_price_type=validate_choice("order_price_type", order_price_type, ORDER_PRICE_TYPES),
+        offset=None if offset is None else validate_choice("offset", offset, PLACE_OFFSETS),
+        lever_rate=validate_lever_rate(lever_rate),
+        reduce_only=validate_reduce_only(reduce_only),
+    )
+
+
+def _where(request: PlaceRequest) -> str:
+    where = request.contract_code or f"{request.pair} {request.contract_type or ''}".strip()
+    return f"{where} ({request.margin_mode})"
+
+
+def _or_unset(value: str | None) -> Any:
+    return UNSET if value is None else value
