@@ -23,6 +23,7 @@ import pytest
 
 # tests/ is on sys.path (pytest's default "prepend" import mode with packages under tests/).
 from integration import test_against_sandbox as integration
+from integration import test_family as family
 
 import htx_sandbox
 from htx_sandbox import Sandbox
@@ -32,9 +33,13 @@ from htx_swap._auth import HtxAuth
 from .nonconforming import non_conforming_upstream
 from .prism import BAD_GATEWAY, JUNK, Audit, ContractViolation, Prism, running_prism
 
-# Every test of the integration module, collected again here: new ones run through Prism too.
+# Every test of the integration modules, collected again here: new ones run through Prism too.
 INTEGRATION_TESTS = sorted(name for name in vars(integration) if name.startswith("test_"))
 globals().update({name: getattr(integration, name) for name in INTEGRATION_TESTS})
+FAMILY_TESTS = sorted(name for name in vars(family) if name.startswith("test_"))
+assert not set(FAMILY_TESTS) & set(INTEGRATION_TESTS), "one name, one test"
+globals().update({name: getattr(family, name) for name in FAMILY_TESTS})
+kind = family.kind  # the family's sync/async fixture
 
 CANCEL_URL_PATH = "/linear-swap-api/v1/swap_track_cancel"
 # Prism never answers a request whose upstream reply was cut off (the drop fault): it waits for
@@ -177,3 +182,5 @@ def test_a_flagged_fault_the_sandbox_did_not_inject_is_a_violation(audit: Audit)
 def test_the_integration_scenarios_are_all_collected_here() -> None:
     assert len(INTEGRATION_TESTS) >= 9
     assert all(globals()[name] is getattr(integration, name) for name in INTEGRATION_TESTS)
+    assert len(FAMILY_TESTS) >= 20
+    assert all(globals()[name] is getattr(family, name) for name in FAMILY_TESTS)

@@ -64,8 +64,9 @@ from .scope import SANDBOX_OPERATIONS, spec_for_the_sandbox
 SPEC = Path(__file__).parents[2] / "openapi" / "htx-linear-swap.yaml"
 AUTH_ERROR_CODES = frozenset({403, 1253, *range(12001, 12009)})
 OPEN, EXECUTED, CANCELLED = ["1", "2", "3"], ["4"], ["5"]
-# Per generation mode; with the explicit examples and the coverage phase, ~150 calls in all.
-MAX_EXAMPLES = 50
+# Per generation mode and operation; with the explicit examples and the coverage phase, about
+# 80 calls per operation, 800 in all.
+MAX_EXAMPLES = 25
 
 schema = schemathesis.openapi.from_path(
     SPEC,
@@ -171,7 +172,9 @@ def test_the_generated_calls_reached_the_sandbox_s_rules(signer: SignatureV2) ->
     assert {"ok", "error"} <= outcomes, SEEN
     assert signer.signed >= sum(SEEN.values())
     codes = {code for _, outcome, code in SEEN if outcome == "error"}
-    assert codes <= {1014, 1030}, f"only input errors expected, saw {SEEN}"
+    # Input errors (1014 contract, 1030/1066/1067 fields, 1425 callback rate) and 1051
+    # (nothing to cancel): never a signature or rate-limit refusal.
+    assert codes <= {1014, 1030, 1051, 1066, 1067, 1425}, f"only input errors expected: {SEEN}"
 
 
 def _operation() -> Any:
@@ -199,14 +202,16 @@ def test_the_checks_catch_a_reply_that_breaks_the_spec(session: requests.Session
     assert caught.group_contains(JsonSchemaError, match="Response violates schema")
 
 
-def test_only_the_operations_the_sandbox_serves_are_generated() -> None:
-    """The filter is by operationId; widen scope.SANDBOX_OPERATIONS as the sandbox grows."""
-    labels = [result.ok().label for result in schema.get_all_operations()]
-    assert labels == ["POST /linear-swap-api/v1/swap_track_cancel"]
+def test_every_operation_of_the_spec_is_generated() -> None:
+    """The filter is by operationId (scope.SANDBOX_OPERATIONS): the sandbox serves all ten."""
+    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    labels = {result.ok().label for result in schema.get_all_operations()}
+    assert labels == {f"POST {path}" for path in spec["paths"]}
+    assert len(labels) == 10
 
 
 def test_prism_gets_the_spec_restricted_to_the_sandbox_s_operations(tmp_path: Path) -> None:
-    written = spec_for_the_sandbox(tmp_path / "spec.yaml")
+    written = spec_for_the_sandbox(tmp_path / "spec.yaml", ["cancelTrailingOrders"])
     doc = yaml.safe_load(written.read_text(encoding="utf-8"))
     assert list(doc["paths"]) == ["/linear-swap-api/v1/swap_track_cancel"]
     assert "CancelTrailingOrdersEnvelope" in doc["components"]["schemas"]

@@ -8,6 +8,7 @@ each (place with every fault; paging while orders are cancelled; cancel-all with
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -16,7 +17,7 @@ from typing import Any
 import pytest
 
 import htx_sandbox
-from htx_sandbox import Fault, Sandbox
+from htx_sandbox import Fault, FaultPlan, Sandbox
 from htx_sandbox import Operation as SandboxOperation
 from htx_swap import (
     AsyncSwapClient,
@@ -174,7 +175,9 @@ LOST = [Fault.DROP_AFTER_APPLY, Fault.DELAY_AFTER_APPLY, Fault.JUNK_AFTER_APPLY]
 def test_a_placement_whose_reply_is_lost_is_never_resent_and_names_its_order(
     sandbox: Sandbox, kind: str, fault: Fault, mode: str
 ) -> None:
+    sandbox.control.set_faults(FaultPlan(delay=0.8))  # the delayed reply: past the 0.5 s timeout
     sandbox.control.queue_faults(fault)
+    began = time.monotonic()
     with pytest.raises(HtxUnknownOutcomeError) as caught:
         Both(sandbox, kind, timeout=0.5).run(
             "place_trailing_order", "BTC-USDT", margin_mode=mode, **PLACE
@@ -186,6 +189,8 @@ def test_a_placement_whose_reply_is_lost_is_never_resent_and_names_its_order(
     assert caught.value.candidates is not None
     assert [order.order_id for order in caught.value.candidates] == [created]
     assert caught.value.params["volume"] == 3
+    # Let a delayed reply finish before the sandbox stops: a proxy in front would see it cut.
+    time.sleep(max(0.0, 1.0 - (time.monotonic() - began)))
 
 
 def test_a_placement_a_gateway_refused_is_unknown_with_no_candidate(
