@@ -29,8 +29,11 @@ $(VENV)/.runtime: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[sandbox]"
 	touch $@
 
+# The .pth file lets coverage follow the Python subprocesses the tests start (the command, a
+# sandbox in its own process) when COVERAGE_PROCESS_START is set; otherwise it does nothing.
 $(VENV)/.installed: $(VENV)/.runtime
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -c 'import pathlib, sysconfig; pathlib.Path(sysconfig.get_path("purelib"), "htx_swap_coverage.pth").write_text("import os; os.environ.get(\"COVERAGE_PROCESS_START\") and __import__(\"coverage\").process_startup()\n")'
 	touch $@
 
 # Node: the pinned tools from the committed lock file.
@@ -78,7 +81,8 @@ typecheck: $(VENV)/.installed
 # starts, which would count the sandbox's module-level lines as never run.
 pytest: setup $(CHROMIUM) $(JAVA)
 	$(BIN)/python -m coverage erase
-	$(BIN)/python -m coverage run -m pytest
+	COVERAGE_PROCESS_START=$(CURDIR)/pyproject.toml $(BIN)/python -m coverage run -m pytest
+	$(BIN)/python -m coverage combine --quiet
 	$(BIN)/python -m coverage report
 	@for package in wrapper sandbox; do \
 	  $(BIN)/python -m coverage report --include="$$package/*" --format=total --fail-under=95 \
@@ -94,4 +98,4 @@ publish-spec: setup
 	scripts/publish-spec
 
 clean:
-	rm -rf $(VENV) node_modules dist .pytest_cache .mypy_cache .ruff_cache .coverage
+	rm -rf $(VENV) node_modules dist .pytest_cache .mypy_cache .ruff_cache .coverage .coverage.*

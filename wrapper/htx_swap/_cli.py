@@ -1,19 +1,28 @@
-"""`htx-swap`: cancel trailing orders from a shell, or run the local sandbox.
+"""`htx-swap`: trailing orders from a shell, or the local sandbox in the foreground.
 
-    htx-swap trailing cancel --contract-code BTC-USDT [ID ...] [--from-file PATH | -]
-                             [--json] [--base-url URL] [--sandbox]
+    htx-swap trailing place      --contract-code BTC-USDT --direction buy --volume 1
+                                 --callback-rate 0.01 --active-price 40000
+                                 --order-price-type optimal_5 [--offset open] [--lever-rate 5]
+    htx-swap trailing list       [--contract-code BTC-USDT] [--trade-type N]
+    htx-swap trailing history    [--contract-code BTC-USDT] [--status cancelled,...] [--days 7]
+    htx-swap trailing cancel     --contract-code BTC-USDT [ID ...] [--from-file PATH | -]
+    htx-swap trailing cancel-all --contract-code BTC-USDT [--direction buy] [--offset open]
     htx-swap sandbox [--host 127.0.0.1] [--port 8080] [--orders N] [--rate 5]
 
-Exit status: 0 when every order was cancelled, 1 when any failed or is unresolved (or HTX stopped
-answering part-way), 2 for usage, input and credential errors, 130 on Ctrl-C (after reporting what
-was settled), 141 when stdout is closed early (as a command killed by SIGPIPE). Errors are one
-line on stderr. Text that came from the network is printed with control characters escaped.
+Every trailing command takes --margin-mode isolated|cross (cross: also --pair, --contract-type),
+--json, --base-url or --sandbox, --rate and -v. Credentials come from HTX_ACCESS_KEY and
+HTX_SECRET_KEY.
+
+Exit status: 0 done (every order cancelled, the order placed, the list read); 1 when any order
+failed or is unresolved, a placement's outcome is unknown, a cancel-all is incomplete, or HTX
+refused or stopped answering; 2 for usage, input and credential errors; 130 on Ctrl-C (after
+reporting what was settled); 141 when stdout is closed early (as a command killed by SIGPIPE).
+Errors are one line on stderr. Text from the network is printed with control characters escaped.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import math
 import os
@@ -24,20 +33,40 @@ from typing import IO, Any, NoReturn
 
 from . import (
     CancellationInterrupted,
-    CancelResult,
     Credentials,
     HtxApiError,
     HtxAuthError,
     HtxError,
     HtxRateLimitError,
     HtxTransportError,
+    HtxUnknownOutcomeError,
     InvalidRequestError,
     SwapClient,
+    TrailingOrderStatus,
 )
 from ._client import DEFAULT_BASE_URL, DEFAULT_MAX_REQUESTS_PER_SECOND
 from ._codes import HtxCode
+from ._render import (
+    cancel_all_json,
+    cancel_json,
+    orders_json,
+    placed_json,
+    printable,
+    unknown_outcome_json,
+    write_cancel_all_table,
+    write_cancel_table,
+    write_orders_table,
+    write_placed,
+    write_unknown_outcome,
+)
 from ._validation import (
+    CANCEL_ALL_OFFSETS,
+    CONTRACT_TYPES,
+    DIRECTIONS,
     MAX_ORDER_IDS_PER_REQUEST,
+    ORDER_PRICE_TYPES,
+    PLACE_OFFSETS,
+    SORT_BY,
     normalize_order_ids,
     validate_base_url,
     validate_contract_code,
@@ -46,11 +75,17 @@ from ._validation import (
 __all__ = ["main"]
 
 EXIT_OK = 0
-EXIT_NOT_ALL_CANCELLED = 1
+EXIT_NOT_DONE = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 # What a shell reports for a command killed by SIGPIPE: the reader went away, not an error of ours.
 EXIT_BROKEN_PIPE = 141
+
+_HISTORY_STATES = {
+    "submitted": TrailingOrderStatus.SUBMITTED,
+    "failed": TrailingOrderStatus.SUBMIT_FAILED,
+    "cancelled": TrailingOrderStatus.CANCELLED,
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -63,55 +98,87 @@ class _Parser(argparse.ArgumentParser):
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="htx-swap", description="HTX USDT-margined swap from the shell.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
     trailing = commands.add_parser("trailing", help="trailing orders")
-    trailing_commands = trailing.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    cancel = trailing_commands.add_parser(
+    actions = trailing.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    common = _common_options()
+
+    place = actions.add_parser(
+        "place",
+        parents=[common],
+        help="place a trailing order",
+        description="Place one trailing order. It is never sent twice: if its reply is lost, "
+        "the command says so and lists the open orders that could be it.",
+        epilog="exit status: 0 placed, 1 refused or outcome unknown, 2 usage, input, keys",
+    )
+    _contract_options(place, contract_type=True)
+    place.add_argument("--direction", required=True, choices=DIRECTIONS)
+    place.add_argument("--volume", required=True, help="contracts, a whole number")
+    place.add_argument("--callback-rate", required=True, help="e.g. 0.01 for 1%%; at least 0.001")
+    place.add_argument("--active-price", required=True, help="the activation price")
+    place.add_argument("--order-price-type", required=True, choices=ORDER_PRICE_TYPES)
+    place.add_argument("--offset", choices=PLACE_OFFSETS)
+    place.add_argument("--lever-rate", type=_bounded(1, 1000))
+    place.add_argument("--reduce-only", action="store_true", default=None)
+
+    listing = actions.add_parser(
+        "list",
+        parents=[common],
+        help="list open trailing orders",
+        description="List the open trailing orders of a contract (on cross margin: of a pair, "
+        "or all), page by page.",
+    )
+    _contract_options(listing, contract_type=False, required=False)
+    listing.add_argument("--trade-type", type=_bounded(0, 18), help="HTX's trade_type filter")
+
+    history = actions.add_parser(
+        "history",
+        parents=[common],
+        help="read the trailing order history",
+        description="Trailing orders that ended (submitted on trigger, failed, cancelled).",
+    )
+    _contract_options(history, contract_type=False, required=False)
+    history.add_argument(
+        "--status",
+        type=_history_states,
+        help=f"comma-separated: {', '.join(_HISTORY_STATES)} (default: all)",
+    )
+    history.add_argument("--trade-type", type=_bounded(0, 18), help="HTX's trade_type filter")
+    history.add_argument("--days", type=_bounded(1, 90), help="how far back (default 90)")
+    history.add_argument("--sort-by", choices=SORT_BY)
+
+    cancel = actions.add_parser(
         "cancel",
-        help="cancel trailing orders",
-        description=(
-            "Cancel trailing orders of one contract, any number of IDs, batched 10 per request and "
-            "paced under HTX's rate limit. Credentials come from HTX_ACCESS_KEY and HTX_SECRET_KEY."
-        ),
+        parents=[common],
+        help="cancel trailing orders by ID",
+        description="Cancel trailing orders of one contract, any number of IDs, batched 10 per "
+        "request and paced under HTX's rate limit.",
         epilog="exit status: 0 all cancelled, 1 some failed or unresolved, 2 usage, input, keys",
     )
-    cancel.add_argument("--contract-code", required=True, help="the contract, e.g. BTC-USDT")
+    _contract_options(cancel, contract_type=True)
     cancel.add_argument("order_ids", nargs="*", metavar="ID", help="trailing order IDs")
     cancel.add_argument(
         "--from-file",
         metavar="PATH",
         help="read more IDs from a file ('-' for stdin), separated by spaces, commas or newlines",
     )
-    cancel.add_argument(
-        "--json", action="store_true", help="print one JSON object and nothing else"
+
+    cancel_all = actions.add_parser(
+        "cancel-all",
+        parents=[common],
+        help="cancel every open trailing order of a contract",
+        description="Cancel every open trailing order of a contract in one request, or only "
+        "those of one direction or offset.",
+        epilog="exit status: 0 done, 1 some failed or the result is incomplete, 2 usage",
     )
-    cancel.add_argument(
-        "--rate",
-        type=_positive_number,
-        default=DEFAULT_MAX_REQUESTS_PER_SECOND,
-        help=f"max requests per second (HTX's limit: {DEFAULT_MAX_REQUESTS_PER_SECOND:g})",
-    )
-    cancel.add_argument(
-        "-v", "--verbose", action="store_true", help="log each request attempt on stderr"
-    )
-    target = cancel.add_mutually_exclusive_group()
-    target.add_argument("--base-url", default=DEFAULT_BASE_URL, help=f"default {DEFAULT_BASE_URL}")
-    cancel.add_argument(
-        "--allow-insecure-http",
-        action="store_true",
-        help="allow a plain http:// --base-url that is not loopback (signed requests could be "
-        "replayed by anyone on the path)",
-    )
-    target.add_argument(
-        "--sandbox",
-        action="store_true",
-        help="cancel against an embedded local sandbox seeded with these IDs (no real orders)",
-    )
+    _contract_options(cancel_all, contract_type=True)
+    cancel_all.add_argument("--direction", choices=DIRECTIONS)
+    cancel_all.add_argument("--offset", choices=CANCEL_ALL_OFFSETS)
 
     sandbox = commands.add_parser(
         "sandbox",
         help="run the local HTX sandbox in the foreground",
-        description="A local HTX for this endpoint: signature checks, strict rate limit, orders.",
+        description="A local HTX for the trailing-order family: signature checks, strict rate "
+        "limits, orders in both margin modes.",
     )
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=_bounded(0, 65535), default=8080, help="0: a free port")
@@ -125,6 +192,46 @@ def _build_parser() -> argparse.ArgumentParser:
         help="requests per second per key, a whole number (0: unlimited)",
     )
     return parser
+
+
+def _common_options() -> _Parser:
+    """What every trailing command takes: where to, how fast, which margin mode, which output."""
+    common = _Parser(add_help=False)
+    common.add_argument("--margin-mode", choices=("isolated", "cross"), default="isolated")
+    common.add_argument("--json", action="store_true", help="print one JSON document only")
+    common.add_argument(
+        "--rate",
+        type=_positive_number,
+        default=DEFAULT_MAX_REQUESTS_PER_SECOND,
+        help=f"max requests per second (HTX's limit: {DEFAULT_MAX_REQUESTS_PER_SECOND:g})",
+    )
+    common.add_argument(
+        "-v", "--verbose", action="store_true", help="log each request attempt on stderr"
+    )
+    target = common.add_mutually_exclusive_group()
+    target.add_argument("--base-url", default=DEFAULT_BASE_URL, help=f"default {DEFAULT_BASE_URL}")
+    target.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="run against an embedded local sandbox (no real orders)",
+    )
+    common.add_argument(
+        "--allow-insecure-http",
+        action="store_true",
+        help="allow a plain http:// --base-url that is not loopback (signed requests could be "
+        "replayed by anyone on the path)",
+    )
+    return common
+
+
+def _contract_options(
+    parser: argparse.ArgumentParser, *, contract_type: bool, required: bool = True
+) -> None:
+    need = "required on isolated margin" if required else "optional on cross margin"
+    parser.add_argument("--contract-code", help=f"e.g. BTC-USDT ({need})")
+    parser.add_argument("--pair", help="cross margin: the pair instead, e.g. BTC-USDT")
+    if contract_type:
+        parser.add_argument("--contract-type", choices=CONTRACT_TYPES, help="cross, with --pair")
 
 
 def _bounded(low: int, high: int) -> Callable[[str], int]:
@@ -153,6 +260,142 @@ def _positive_number(text: str) -> float:
     return value
 
 
+def _history_states(text: str) -> list[TrailingOrderStatus]:
+    try:
+        return [_HISTORY_STATES[name.strip()] for name in text.split(",")]
+    except KeyError:
+        names = ", ".join(_HISTORY_STATES)
+        raise argparse.ArgumentTypeError(f"expected some of {names}; got {text[:40]!r}") from None
+
+
+def _contract(args: argparse.Namespace) -> dict[str, Any]:
+    """The contract arguments every trailing method takes."""
+    contract = {"margin_mode": args.margin_mode, "pair": args.pair}
+    if hasattr(args, "contract_type"):
+        contract["contract_type"] = args.contract_type
+    return contract
+
+
+# --- where to send, and with what ----------------------------------------------------------------
+
+
+@contextmanager
+def _client(args: argparse.Namespace, seed: Sequence[str] = ()) -> Iterator[SwapClient]:
+    """A client for --base-url and the environment's keys, or for an embedded sandbox's."""
+    if not args.sandbox:
+        validate_base_url(args.base_url, allow_insecure_http=args.allow_insecure_http)
+        credentials, base_url = Credentials.from_env(), args.base_url
+        with _open(args, credentials, base_url) as client:
+            yield client
+        return
+    htx_sandbox = _import_sandbox()
+    # Seeded with the orders to cancel, or with a mix of open orders in both margin modes.
+    code = args.contract_code or args.pair or "BTC-USDT"
+    with htx_sandbox.running(contract_code=code, orders=0 if seed else 5, mix=not seed) as sandbox:
+        if seed:
+            sandbox.control.seed_orders(code, open=seed, margin_mode=args.margin_mode)
+        keys = sandbox.credentials
+        with _open(args, Credentials(keys.access_key, keys.secret_key), sandbox.base_url) as client:
+            yield client
+
+
+def _open(args: argparse.Namespace, credentials: Credentials, base_url: str) -> SwapClient:
+    return SwapClient(
+        credentials,
+        base_url=base_url,
+        max_requests_per_second=args.rate,
+        allow_insecure_http=args.allow_insecure_http,
+    )
+
+
+def _import_sandbox() -> Any:
+    # htx_sandbox itself imports cheaply; the server it runs needs the optional extra.
+    try:
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
+
+        import htx_sandbox
+    except ImportError as error:
+        raise InvalidRequestError(
+            f"the sandbox needs its extra ({error.name} is missing): "
+            "pip install 'htx-swap[sandbox]'"
+        ) from error
+    return htx_sandbox
+
+
+# --- the trailing commands -----------------------------------------------------------------------
+
+
+def _place(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    with _client(args) as client:
+        try:
+            placed = client.place_trailing_order(
+                args.contract_code,
+                direction=args.direction,
+                volume=args.volume,
+                callback_rate=args.callback_rate,
+                active_price=args.active_price,
+                order_price_type=args.order_price_type,
+                offset=args.offset,
+                lever_rate=args.lever_rate,
+                reduce_only=args.reduce_only,
+                **_contract(args),
+            )
+        except HtxUnknownOutcomeError as unknown:
+            if args.json:
+                out.write(unknown_outcome_json(unknown))
+            else:
+                write_unknown_outcome(unknown, out)
+            return EXIT_NOT_DONE
+    if args.json:
+        out.write(placed_json(placed))
+    else:
+        write_placed(placed, out)
+    return EXIT_OK
+
+
+def _list(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    with _client(args) as client:
+        orders = client.open_trailing_orders(
+            args.contract_code, trade_type=args.trade_type, **_contract(args)
+        )
+        _write_orders(args, orders, out, history=False)
+    return EXIT_OK
+
+
+def _history(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    with _client(args) as client:
+        orders = client.trailing_order_history(
+            args.contract_code,
+            status=args.status,
+            trade_type=args.trade_type,
+            days=args.days,
+            sort_by=args.sort_by,
+            **_contract(args),
+        )
+        _write_orders(args, orders, out, history=True)
+    return EXIT_OK
+
+
+def _write_orders(args: argparse.Namespace, orders: Any, out: IO[str], *, history: bool) -> None:
+    if args.json:
+        out.write(orders_json(list(orders)))  # one document: read it all first
+    else:
+        write_orders_table(list(orders), out, history=history)
+
+
+def _cancel_all(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    with _client(args) as client:
+        result = client.cancel_all_trailing_orders(
+            args.contract_code, direction=args.direction, offset=args.offset, **_contract(args)
+        )
+    if args.json:
+        out.write(cancel_all_json(result))
+    else:
+        write_cancel_all_table(result, out)
+    return EXIT_OK if result.complete and not result.failed else EXIT_NOT_DONE
+
+
 def _read_ids(args: argparse.Namespace, stdin: IO[str]) -> list[str]:
     order_ids = list(args.order_ids)
     if args.from_file is not None:
@@ -177,37 +420,6 @@ def _read_ids(args: argparse.Namespace, stdin: IO[str]) -> list[str]:
     return order_ids
 
 
-@contextmanager
-def _target(
-    args: argparse.Namespace, order_ids: Sequence[str]
-) -> Iterator[tuple[Credentials, str]]:
-    """Credentials and base URL: the environment's and --base-url, or an embedded sandbox's."""
-    if not args.sandbox:
-        validate_base_url(args.base_url, allow_insecure_http=args.allow_insecure_http)
-        yield Credentials.from_env(), args.base_url
-        return
-    htx_sandbox = _import_sandbox()
-    with htx_sandbox.running(contract_code=args.contract_code) as sandbox:
-        sandbox.control.seed_orders(args.contract_code, open=order_ids)
-        keys = sandbox.credentials
-        yield Credentials(keys.access_key, keys.secret_key), sandbox.base_url
-
-
-def _import_sandbox() -> Any:
-    # htx_sandbox itself imports cheaply; the server it runs needs the optional extra.
-    try:
-        import starlette  # noqa: F401
-        import uvicorn  # noqa: F401
-
-        import htx_sandbox
-    except ImportError as error:
-        raise InvalidRequestError(
-            f"the sandbox needs its extra ({error.name} is missing): "
-            "pip install 'htx-swap[sandbox]'"
-        ) from error
-    return htx_sandbox
-
-
 def _progress_bar(stream: IO[str]) -> Callable[[int, int], None]:
     def show(settled: int, total: int) -> None:
         width = 30
@@ -220,81 +432,20 @@ def _progress_bar(stream: IO[str]) -> Callable[[int, int], None]:
     return show
 
 
-# C0 and C1 controls (and DEL): a reply's text must not move the cursor, recolour or forge rows.
-_CONTROL = dict.fromkeys([*range(0x00, 0x20), *range(0x7F, 0xA0)])
-
-
-def _printable(text: str) -> str:
-    """Network text made safe for a terminal: control characters escaped (``\\x1b``, ``\\n``)."""
-    if not any(ord(char) in _CONTROL for char in text):
-        return text
-    return "".join(
-        char.encode("unicode_escape").decode("ascii") if ord(char) in _CONTROL else char
-        for char in text
-    )
-
-
-def _outcomes(
-    order_ids: Sequence[str], result: CancelResult
-) -> Iterator[tuple[str, str, str, str]]:
-    """(order ID, outcome, code, message) for each distinct ID, in input order."""
-    failures = {failure.order_id: failure for failure in result.failed}
-    cancelled = set(result.cancelled)
-    for order_id in order_ids:
-        if order_id in cancelled:
-            yield order_id, "cancelled", "", ""
-        elif order_id in failures:
-            failure = failures[order_id]
-            yield order_id, "failed", str(failure.err_code), _printable(failure.err_msg)
-        else:
-            yield order_id, "unresolved", "", "no definitive answer; check the order before acting"
-
-
-def _print_table(order_ids: Sequence[str], result: CancelResult, out: IO[str]) -> None:
-    rows = list(_outcomes(order_ids, result))
-    id_width = max(len("ORDER ID"), *(len(row[0]) for row in rows))
-    out.write(f"{'ORDER ID':<{id_width}}  {'OUTCOME':<10}  {'CODE':>5}  MESSAGE\n")
-    for order_id, outcome, code, message in rows:
-        out.write(f"{order_id:<{id_width}}  {outcome:<10}  {code:>5}  {message}".rstrip() + "\n")
-    out.write(
-        f"{len(rows)} orders: {len(result.cancelled)} cancelled, {len(result.failed)} failed, "
-        f"{len(result.unresolved)} unresolved\n"
-    )
-
-
-def _print_json(result: CancelResult, out: IO[str]) -> None:
-    document = {
-        "cancelled": list(result.cancelled),
-        "failed": [
-            {"order_id": f.order_id, "err_code": f.err_code, "err_msg": f.err_msg}
-            for f in result.failed
-        ],
-        "unresolved": list(result.unresolved),
-    }
-    out.write(json.dumps(document) + "\n")
-
-
 def _cancel(args: argparse.Namespace, stdin: IO[str], out: IO[str], err: IO[str]) -> int:
     # Checked before credentials are read or a sandbox starts: bad input is a usage error.
-    validate_contract_code(args.contract_code)
+    if args.margin_mode == "isolated":
+        validate_contract_code(args.contract_code)
     order_ids = normalize_order_ids(_read_ids(args, stdin))
     error: HtxApiError | HtxTransportError | None = None
     interrupted = False
-    if args.verbose:
-        _log_attempts(err)
-    with (
-        _target(args, order_ids) as (credentials, base_url),
-        SwapClient(
-            credentials,
-            base_url=base_url,
-            max_requests_per_second=args.rate,
-            allow_insecure_http=args.allow_insecure_http,
-        ) as client,
-    ):
+    with _client(args, seed=order_ids) as client:
         chunks = -(-len(order_ids) // MAX_ORDER_IDS_PER_REQUEST)
         progress = _progress_bar(err) if chunks > 1 and err.isatty() and not args.json else None
         try:
-            result = client.cancel_trailing_orders(args.contract_code, order_ids, progress=progress)
+            result = client.cancel_trailing_orders(
+                args.contract_code, order_ids, progress=progress, **_contract(args)
+            )
         except (HtxApiError, HtxTransportError) as stopped:
             # HTX stopped answering part-way: still report every order, then the reason.
             if stopped.result is None:  # pragma: no cover - the client always attaches it
@@ -306,24 +457,24 @@ def _cancel(args: argparse.Namespace, stdin: IO[str], out: IO[str], err: IO[str]
         if progress is not None and len(result.cancelled) + len(result.failed) < len(order_ids):
             err.write("\n")  # the bar stopped short of the end: end its line
     if args.json:
-        _print_json(result, out)
+        out.write(cancel_json(result))
     else:
-        _print_table(order_ids, result, out)
+        write_cancel_table(order_ids, result, out)
     out.flush()
     if interrupted:
         err.write("htx-swap: interrupted; orders not reported cancelled or failed are unresolved\n")
         return EXIT_INTERRUPTED
     if error is not None:
         err.write(f"htx-swap: error: {_describe(error)}\n")
-        if isinstance(error, HtxAuthError) or error_code(error) == HtxCode.UNKNOWN_CONTRACT:
-            return EXIT_USAGE
-        return EXIT_NOT_ALL_CANCELLED
-    return EXIT_OK if result.all_cancelled else EXIT_NOT_ALL_CANCELLED
+        return EXIT_USAGE if _is_usage_error(error) else EXIT_NOT_DONE
+    return EXIT_OK if result.all_cancelled else EXIT_NOT_DONE
 
 
-def error_code(error: HtxError) -> int | None:
-    """HTX's code on an error that has one."""
-    return error.err_code if isinstance(error, HtxApiError) else None
+def _is_usage_error(error: HtxError) -> bool:
+    """Refused keys and unknown contracts: what the user must fix, like bad input."""
+    if isinstance(error, InvalidRequestError | HtxAuthError):
+        return True
+    return isinstance(error, HtxApiError) and error.err_code == HtxCode.UNKNOWN_CONTRACT
 
 
 def _log_attempts(stream: IO[str]) -> None:
@@ -336,12 +487,15 @@ def _log_attempts(stream: IO[str]) -> None:
 
 
 def _describe(error: BaseException) -> str:
-    text = _printable(str(error))
+    text = printable(str(error))
     if isinstance(error, HtxRateLimitError):
         return f"{text} (rate limit outlived the retries; the orders left are unresolved)"
     if isinstance(error, HtxAuthError):
         return f"{text} (check HTX_ACCESS_KEY, HTX_SECRET_KEY and the clock)"
     return text
+
+
+# --- the sandbox ---------------------------------------------------------------------------------
 
 
 def _sandbox(args: argparse.Namespace, out: IO[str]) -> int:
@@ -370,6 +524,16 @@ def _sandbox(args: argparse.Namespace, out: IO[str]) -> int:
     return EXIT_OK
 
 
+# --- main ----------------------------------------------------------------------------------------
+
+_TRAILING: dict[str, Callable[[argparse.Namespace, IO[str], IO[str]], int]] = {
+    "place": _place,
+    "list": _list,
+    "history": _history,
+    "cancel-all": _cancel_all,
+}
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -385,28 +549,29 @@ def main(
     try:
         if args.command == "sandbox":
             return _sandbox(args, out)
-        return _cancel(args, stdin, out, err)
+        if args.verbose:
+            _log_attempts(err)
+        if args.action == "cancel":
+            return _cancel(args, stdin, out, err)
+        return _TRAILING[args.action](args, out, err)
     except BrokenPipeError:
         # The reader went away (`| head`): nothing more to say, and no one to say it to.
         _silence_stdout(out)
         return EXIT_BROKEN_PIPE
-    except (InvalidRequestError, HtxAuthError) as error:
+    except HtxError as error:
         err.write(f"htx-swap: error: {_describe(error)}\n")
-        return EXIT_USAGE
+        return EXIT_USAGE if _is_usage_error(error) else EXIT_NOT_DONE
     except OSError as error:
         err.write(
             f"htx-swap: error: {error.strerror or error}: {error.filename or ''}\n".rstrip() + "\n"
         )
         return EXIT_USAGE
-    except HtxError as error:
-        err.write(f"htx-swap: error: {_describe(error)}\n")
-        return EXIT_NOT_ALL_CANCELLED
     except KeyboardInterrupt:
         err.write("htx-swap: interrupted\n")
         return EXIT_INTERRUPTED
     except Exception as error:  # a bug of ours: still one line, and orders may be unresolved
-        err.write(f"htx-swap: internal error: {type(error).__name__}: {_printable(str(error))}\n")
-        return EXIT_NOT_ALL_CANCELLED
+        err.write(f"htx-swap: internal error: {type(error).__name__}: {printable(str(error))}\n")
+        return EXIT_NOT_DONE
 
 
 def _silence_stdout(out: IO[str]) -> None:
