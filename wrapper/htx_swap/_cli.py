@@ -545,7 +545,10 @@ def main(
     stdin = stdin or sys.stdin
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    args = _build_parser().parse_args(argv)
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "trailing" and args.margin_mode == "isolated" and not args.contract_code:
+        parser.error("--contract-code is required on isolated margin")
     try:
         if args.command == "sandbox":
             return _sandbox(args, out)
