@@ -18,7 +18,6 @@ from htx_swap_client.models import (
     CancelTrailingOrdersRequest,
 )
 from htx_swap_client.models.cancel_all_offset import CancelAllOffset
-from htx_swap_client.models.contract_type import ContractType
 from htx_swap_client.models.direction import Direction
 from htx_swap_client.types import UNSET
 
@@ -36,7 +35,6 @@ from ._validation import (
     normalize_order_ids,
     validate_choice,
     validate_contract,
-    validate_margin_mode,
 )
 
 __all__ = ["CancelAll", "CancelBatch", "Progress", "plan_cancel", "plan_cancel_all"]
@@ -147,25 +145,20 @@ def plan_cancel(
     """Check the input before any byte is sent, and plan its chunks of at most 10."""
     if progress is not None and not callable(progress):
         raise InvalidRequestError(f"progress must be callable, got {progress!r}")
-    mode = validate_margin_mode(margin_mode)
-    code, checked_pair, checked_type = validate_contract(
-        mode, contract_code, pair=pair, contract_type=contract_type
+    contract = validate_contract(
+        margin_mode, contract_code, pair=pair, contract_type=contract_type, pair_needs_type=True
     )
     ids = normalize_order_ids(order_ids)
-    if mode is MarginMode.ISOLATED:
-        assert code is not None
+    request = (
+        CancelTrailingOrdersRequest
+        if contract.margin_mode is MarginMode.ISOLATED
+        else CancelCrossTrailingOrdersRequest
+    )
 
-        def isolated(chunk: tuple[str, ...]) -> Any:
-            return CancelTrailingOrdersRequest(contract_code=code, order_id=",".join(chunk))
+    def body(chunk: tuple[str, ...]) -> Any:
+        return request(order_id=",".join(chunk), **contract.given())
 
-        return CancelBatch(engine, FAMILIES[mode].cancel, ids, isolated, progress)
-
-    def cross(chunk: tuple[str, ...]) -> Any:
-        return CancelCrossTrailingOrdersRequest(
-            order_id=",".join(chunk), **_cross_contract(code, checked_pair, checked_type)
-        )
-
-    return CancelBatch(engine, FAMILIES[mode].cancel, ids, cross, progress)
+    return CancelBatch(engine, FAMILIES[contract.margin_mode].cancel, ids, body, progress)
 
 
 class CancelAll:
@@ -211,12 +204,9 @@ def plan_cancel_all(
     offset: object,
 ) -> CancelAll:
     """Check the filters before any byte is sent."""
-    mode = validate_margin_mode(margin_mode)
-    code, checked_pair, checked_type = validate_contract(
-        mode, contract_code, pair=pair, contract_type=contract_type
+    contract = validate_contract(
+        margin_mode, contract_code, pair=pair, contract_type=contract_type, pair_needs_type=True
     )
-    if mode is MarginMode.CROSS and code is None and checked_type is None:
-        raise InvalidRequestError("cross margin by pair needs contract_type too")
     filters: dict[str, Any] = {
         "direction": UNSET
         if direction is None
@@ -225,22 +215,9 @@ def plan_cancel_all(
         if offset is None
         else cast(CancelAllOffset, validate_choice("offset", offset, CANCEL_ALL_OFFSETS)),
     }
-    operation = FAMILIES[mode].cancel_all
-    if mode is MarginMode.ISOLATED:
-        assert code is not None
-        return CancelAll(engine, operation, CancelAllTrailingOrdersRequest(code, **filters))
-    body = CancelAllCrossTrailingOrdersRequest(
-        **_cross_contract(code, checked_pair, checked_type), **filters
-    )
+    operation = FAMILIES[contract.margin_mode].cancel_all
+    if contract.margin_mode is MarginMode.ISOLATED:
+        body: Any = CancelAllTrailingOrdersRequest(**contract.given(), **filters)
+    else:
+        body = CancelAllCrossTrailingOrdersRequest(**contract.given(), **filters)
     return CancelAll(engine, operation, body)
-
-
-def _cross_contract(
-    contract_code: str | None, pair: str | None, contract_type: str | None
-) -> dict[str, Any]:
-    """A cross request's contract fields: the given ones, the others left out."""
-    return {
-        "contract_code": UNSET if contract_code is None else contract_code,
-        "pair": UNSET if pair is None else pair,
-        "contract_type": UNSET if contract_type is None else cast(ContractType, contract_type),
-    }

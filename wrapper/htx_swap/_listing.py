@@ -33,7 +33,6 @@ from ._validation import (
     validate_choice,
     validate_contract,
     validate_days,
-    validate_margin_mode,
     validate_trade_type,
 )
 
@@ -126,30 +125,23 @@ def plan_open_orders(
     engine: Engine, contract_code: object, *, margin_mode: object, pair: object, trade_type: object
 ) -> Listing:
     """Check the filters before any byte is sent; the listing starts when iterated."""
-    mode = validate_margin_mode(margin_mode)
-    code, checked_pair, _ = validate_contract(mode, contract_code, pair=pair, required=False)
+    contract = validate_contract(margin_mode, contract_code, pair=pair, required=False)
     kind = validate_trade_type(trade_type)
-    filters: dict[str, Any] = {"trade_type": UNSET if kind is None else cast(TradeType, kind)}
-    if mode is MarginMode.ISOLATED:
-        assert code is not None
+    filters: dict[str, Any] = {
+        **contract.given(),
+        "trade_type": UNSET if kind is None else cast(TradeType, kind),
+        "page_size": PAGE_SIZE,
+    }
+    request = (
+        GetOpenTrailingOrdersRequest
+        if contract.margin_mode is MarginMode.ISOLATED
+        else GetCrossOpenTrailingOrdersRequest
+    )
 
-        def isolated(number: int) -> Any:
-            return GetOpenTrailingOrdersRequest(
-                code, page_index=number, page_size=PAGE_SIZE, **filters
-            )
+    def page(number: int) -> Any:
+        return request(page_index=number, **filters)
 
-        return Listing(engine, FAMILIES[mode].open_orders, isolated)
-
-    def cross(number: int) -> Any:
-        return GetCrossOpenTrailingOrdersRequest(
-            contract_code=_or_unset(code),
-            pair=_or_unset(checked_pair),
-            page_index=number,
-            page_size=PAGE_SIZE,
-            **filters,
-        )
-
-    return Listing(engine, FAMILIES[mode].open_orders, cross)
+    return Listing(engine, FAMILIES[contract.margin_mode].open_orders, page)
 
 
 def plan_history(
@@ -164,11 +156,11 @@ def plan_history(
     sort_by: object,
 ) -> Listing:
     """Check the filters before any byte is sent; the listing starts when iterated."""
-    mode = validate_margin_mode(margin_mode)
     # HTX's cross history needs one of contract_code and pair (its description; see the spec).
-    code, checked_pair, _ = validate_contract(mode, contract_code, pair=pair)
+    contract = validate_contract(margin_mode, contract_code, pair=pair)
     kind = validate_trade_type(trade_type)
     filters: dict[str, Any] = {
+        **contract.given(),
         "status": _history_status(status),
         "trade_type": cast(TradeType, 0 if kind is None else kind),
         "create_date": MAX_HISTORY_DAYS if days is None else validate_days(days),
@@ -177,23 +169,16 @@ def plan_history(
         else cast(HistorySortBy, validate_choice("sort_by", sort_by, SORT_BY)),
         "page_size": PAGE_SIZE,
     }
-    if mode is MarginMode.ISOLATED:
-        assert code is not None
+    request = (
+        GetTrailingOrderHistoryRequest
+        if contract.margin_mode is MarginMode.ISOLATED
+        else GetCrossTrailingOrderHistoryRequest
+    )
 
-        def isolated(number: int) -> Any:
-            return GetTrailingOrderHistoryRequest(code, page_index=number, **filters)
+    def page(number: int) -> Any:
+        return request(page_index=number, **filters)
 
-        return Listing(engine, FAMILIES[mode].history, isolated)
-
-    def cross(number: int) -> Any:
-        return GetCrossTrailingOrderHistoryRequest(
-            contract_code=_or_unset(code),
-            pair=_or_unset(checked_pair),
-            page_index=number,
-            **filters,
-        )
-
-    return Listing(engine, FAMILIES[mode].history, cross)
+    return Listing(engine, FAMILIES[contract.margin_mode].history, page)
 
 
 # The end states history can be filtered on; HTX's "0" means all of them.
@@ -223,7 +208,3 @@ def _history_status(value: object) -> str:
     if not wanted:
         raise InvalidRequestError("status is empty; pass None for every end state")
     return ",".join(str(state) for state in sorted(set(wanted)))
-
-
-def _or_unset(value: str | None) -> Any:
-    return UNSET if value is None else value

@@ -12,28 +12,27 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from attrs import frozen
+from attrs import asdict, frozen
 
 from htx_swap_client.models import PlaceCrossTrailingOrderRequest, PlaceTrailingOrderRequest
-from htx_swap_client.models.contract_type import ContractType
 from htx_swap_client.models.direction import Direction
 from htx_swap_client.models.trailing_order_offset import TrailingOrderOffset
 from htx_swap_client.models.trailing_order_price_type import TrailingOrderPriceType
 from htx_swap_client.types import UNSET
 
 from ._engine import Answered, Call, Engine, Refused, Scope, Unsettled
-from ._errors import HtxApiError, HtxTransportError, HtxUnknownOutcomeError, InvalidRequestError
+from ._errors import HtxApiError, HtxTransportError, HtxUnknownOutcomeError
 from ._operations import FAMILIES
 from ._orders import MarginMode, PlacedTrailingOrder, TrailingOrder
 from ._validation import (
     DIRECTIONS,
     ORDER_PRICE_TYPES,
     PLACE_OFFSETS,
+    Contract,
     validate_callback_rate,
     validate_choice,
     validate_contract,
     validate_lever_rate,
-    validate_margin_mode,
     validate_price,
     validate_reduce_only,
     validate_volume,
@@ -78,51 +77,18 @@ class PlaceRequest:
         if self.margin_mode is MarginMode.ISOLATED:
             assert self.contract_code is not None
             return PlaceTrailingOrderRequest(contract_code=self.contract_code, **common)
-        return PlaceCrossTrailingOrderRequest(
-            contract_code=_or_unset(self.contract_code),
-            pair=_or_unset(self.pair),
-            contract_type=UNSET
-            if self.contract_type is None
-            else cast(ContractType, self.contract_type),
-            **common,
-        )
+        contract = Contract(self.margin_mode, self.contract_code, self.pair, self.contract_type)
+        return PlaceCrossTrailingOrderRequest(**contract.given(), **common)
 
     def params(self) -> dict[str, object]:
         """What was asked for, as a caller reads it back (the given ones only)."""
-        given = {
-            "margin_mode": str(self.margin_mode),
-            "contract_code": self.contract_code,
-            "pair": self.pair,
-            "contract_type": self.contract_type,
-            "direction": self.direction,
-            "volume": self.volume,
-            "callback_rate": self.callback_rate,
-            "active_price": self.active_price,
-            "order_price_type": self.order_price_type,
-            "offset": self.offset,
-            "lever_rate": self.lever_rate,
-            "reduce_only": self.reduce_only,
-        }
+        given = asdict(self, recurse=False)
+        given["margin_mode"] = str(self.margin_mode)
         return {name: value for name, value in given.items() if value is not None}
 
     def matches(self, order: TrailingOrder) -> bool:
-        """Whether ``order`` has every parameter this request gave."""
-        wanted: dict[str, object] = {
-            "direction": self.direction,
-            "volume": Decimal(self.volume),
-            "callback_rate": self.callback_rate,
-            "active_price": self.active_price,
-            "order_price_type": self.order_price_type,
-            "offset": self.offset,
-            "lever_rate": self.lever_rate,
-            "reduce_only": self.reduce_only,
-            "contract_code": self.contract_code,
-            "pair": self.pair,
-            "contract_type": self.contract_type,
-        }
-        return all(
-            getattr(order, name) == value for name, value in wanted.items() if value is not None
-        )
+        """Whether ``order`` has every parameter this request gave (an order lists them all)."""
+        return all(getattr(order, name) == value for name, value in self.params().items())
 
 
 class Placing:
@@ -200,17 +166,14 @@ def plan_place(
     reduce_only: object,
 ) -> PlaceRequest:
     """Check every parameter before any byte is sent (InvalidRequestError naming the value)."""
-    mode = validate_margin_mode(margin_mode)
-    code, checked_pair, checked_type = validate_contract(
-        mode, contract_code, pair=pair, contract_type=contract_type
+    contract = validate_contract(
+        margin_mode, contract_code, pair=pair, contract_type=contract_type, pair_needs_type=True
     )
-    if mode is MarginMode.CROSS and code is None and checked_type is None:
-        raise InvalidRequestError("cross margin by pair needs contract_type too")
     return PlaceRequest(
-        margin_mode=mode,
-        contract_code=code,
-        pair=checked_pair,
-        contract_type=checked_type,
+        margin_mode=contract.margin_mode,
+        contract_code=contract.contract_code,
+        pair=contract.pair,
+        contract_type=contract.contract_type,
         direction=validate_choice("direction", direction, DIRECTIONS),
         volume=validate_volume(volume),
         callback_rate=validate_callback_rate(callback_rate),
@@ -225,7 +188,3 @@ def plan_place(
 def _where(request: PlaceRequest) -> str:
     where = request.contract_code or f"{request.pair} {request.contract_type or ''}".strip()
     return f"{where} ({request.margin_mode})"
-
-
-def _or_unset(value: str | None) -> Any:
-    return UNSET if value is None else value

@@ -10,23 +10,45 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
 import httpx
+from attrs import frozen
 
 from ._errors import InvalidRequestError
 from ._orders import MarginMode
 
 __all__ = [
+    "CANCEL_ALL_OFFSETS",
+    "CONTRACT_TYPES",
+    "DIRECTIONS",
+    "MAX_HISTORY_DAYS",
     "MAX_ORDER_ID",
     "MAX_ORDER_IDS_PER_REQUEST",
+    "ORDER_PRICE_TYPES",
+    "PLACE_OFFSETS",
+    "SORT_BY",
+    "TRADE_TYPES",
+    "Contract",
     "check_max_retries",
     "check_pool_limit",
     "check_rate",
     "check_timeout",
     "chunk_order_ids",
     "normalize_order_ids",
+    "to_decimal",
     "validate_base_url",
+    "validate_callback_rate",
+    "validate_choice",
+    "validate_contract",
     "validate_contract_code",
+    "validate_days",
+    "validate_lever_rate",
+    "validate_margin_mode",
+    "validate_price",
+    "validate_reduce_only",
+    "validate_trade_type",
+    "validate_volume",
 ]
 
 # Beyond these a setting is a mistake, not a choice: an attempt that may take an hour, a rate no
@@ -316,25 +338,46 @@ def validate_margin_mode(value: object) -> MarginMode:
     return MarginMode(validate_choice("margin_mode", value, tuple(m.value for m in MarginMode)))
 
 
+@frozen
+class Contract:
+    """Which contract an operation acts on, checked for its margin mode."""
+
+    margin_mode: MarginMode
+    contract_code: str | None
+    pair: str | None = None
+    contract_type: str | None = None
+
+    def given(self) -> dict[str, Any]:
+        """The contract fields of a request, those given only (the others stay out of the JSON)."""
+        fields = {
+            "contract_code": self.contract_code,
+            "pair": self.pair,
+            "contract_type": self.contract_type,
+        }
+        return {name: value for name, value in fields.items() if value is not None}
+
+
 def validate_contract(
-    margin_mode: str,
+    margin_mode: object,
     contract_code: object,
     *,
     pair: object = None,
     contract_type: object = None,
     required: bool = True,
-) -> tuple[str | None, str | None, str | None]:
+    pair_needs_type: bool = False,
+) -> Contract:
     """The contract an operation acts on, as HTX takes it in ``margin_mode``.
 
     Isolated margin: a perpetual ``contract_code`` (``BTC-USDT``), nothing else. Cross margin:
-    ``contract_code`` may also name a future (``BTC-USDT-211231``), or ``pair`` (with
-    ``contract_type`` where HTX takes one) may stand in for it; ``required`` says whether one of
-    them must be given. Returns (contract_code, pair, contract_type), None where not given.
+    ``contract_code`` may also name a future (``BTC-USDT-211231``), or ``pair`` may stand in for
+    it, with ``contract_type`` where the operation says so (``pair_needs_type``: place, cancel,
+    cancel-all); ``required`` says whether one of them must be given.
     """
-    if margin_mode == "isolated":
+    mode = validate_margin_mode(margin_mode)
+    if mode is MarginMode.ISOLATED:
         if pair is not None or contract_type is not None:
             raise InvalidRequestError("pair and contract_type are for cross margin only")
-        return validate_contract_code(contract_code), None, None
+        return Contract(mode, validate_contract_code(contract_code))
     code = None
     if contract_code is not None:
         if isinstance(contract_code, str) and _FUTURES_CODE.fullmatch(contract_code):
@@ -356,10 +399,11 @@ def validate_contract(
     if contract_type is not None:
         checked_type = validate_choice("contract_type", contract_type, CONTRACT_TYPES)
     if required and code is None and checked_pair is None:
-        raise InvalidRequestError(
-            "cross margin needs contract_code, or pair and contract_type; got neither"
-        )
-    return code, checked_pair, checked_type
+        wanted = "pair and contract_type" if pair_needs_type else "pair"
+        raise InvalidRequestError(f"cross margin needs contract_code, or {wanted}; got neither")
+    if pair_needs_type and code is None and checked_pair is not None and checked_type is None:
+        raise InvalidRequestError("cross margin by pair needs contract_type too")
+    return Contract(mode, code, checked_pair, checked_type)
 
 
 def to_decimal(name: str, value: object) -> Decimal:
