@@ -25,6 +25,8 @@ EXPECTED = {
         'AsyncSwapClient(transport="aiohttp")',
         "SwapClient before (at ",
         "AsyncSwapClient before (at ",
+        "SwapClient now, in a child",
+        "AsyncSwapClient now (httpx), in a child",
         "ccxt 4.5.90 htx, request()",
         "ccxt 4.5.90 htx async_support",
     ],
