@@ -144,25 +144,25 @@ def _replay(attempt: AttemptTrace, headers: dict[str, str], chunks: list[int]) -
 
 
 @pytest.mark.parametrize(
-    ("headers", "chunks", "sent"),
+    ("headers", "chunks", "marked", "sent"),
     [
-        ({"Content-Length": "120"}, [], False),
-        ({"Content-Length": "120"}, [100], False),
-        ({"Content-Length": "120"}, [100, 20], True),
-        ({"content-length": "120"}, [120], True),
-        ({"Content-Length": "0"}, [], True),
-        ({}, [], True),
-        ({"Transfer-Encoding": "chunked"}, [], False),
-        ({"Transfer-Encoding": "chunked"}, [5], True),
+        ({"Content-Length": "120"}, [], 0, False),  # the head waits for the body's first piece
+        ({"Content-Length": "120"}, [100], 1, False),
+        ({"Content-Length": "120"}, [100, 20], 1, True),
+        ({"content-length": "120"}, [120], 1, True),
+        ({"Content-Length": "0"}, [], 1, True),  # no body: the head is the request
+        ({}, [], 1, True),
+        ({"Transfer-Encoding": "chunked"}, [], 0, False),
+        ({"Transfer-Encoding": "chunked"}, [5], 1, True),
     ],
 )
-def test_the_request_counts_as_sent_once_its_last_body_byte_left(
-    headers: dict[str, str], chunks: list[int], sent: bool
+def test_slots_are_marked_as_the_first_bytes_leave_and_sent_once_the_last_did(
+    headers: dict[str, str], chunks: list[int], marked: int, sent: bool
 ) -> None:
     attempt, limiter = _attempt()
     _replay(attempt, headers, chunks)
     assert attempt.headers_started
-    assert limiter.marked == ["slot"], "the slot is marked as the head leaves"
+    assert limiter.marked == ["slot"] * marked
     assert attempt.body_sent is sent
 
 

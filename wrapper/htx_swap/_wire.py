@@ -53,7 +53,15 @@ class _Booking(Protocol):
 class AttemptTrace:
     """One attempt's progress on the wire, written by hooks that run inside httpx."""
 
-    __slots__ = ("body_left", "body_sent", "deadline", "headers_started", "response", "slots")
+    __slots__ = (
+        "body_left",
+        "body_sent",
+        "deadline",
+        "headers_started",
+        "response",
+        "slots",
+        "slots_marked",
+    )
 
     def __init__(self, slots: tuple[tuple[_Booking, Any], ...], deadline: float | None) -> None:
         self.slots = slots
@@ -65,6 +73,8 @@ class AttemptTrace:
         """The whole request went out: HTX may have acted on it."""
         self.body_left: int | None = None
         """Body bytes still to go, when a transport reports them piece by piece (aiohttp)."""
+        self.slots_marked = False
+        """The slots were marked as the body's first piece left (aiohttp)."""
         self.response: httpx.Response | None = None
         """The reply's head arrived (its body may still be unreadable)."""
 
@@ -87,22 +97,32 @@ def _on_trace(name: str, info: dict[str, Any]) -> None:
 def _started(attempt: AttemptTrace) -> None:
     # HTX counts arrivals: a slot starts when its bytes leave, not when it was booked.
     attempt.headers_started = True
+    _mark_slots(attempt)
+
+
+def _mark_slots(attempt: AttemptTrace) -> None:
     for limiter, slot in attempt.slots:
         limiter.mark_started(slot)
 
 
 def headers_leaving(headers: Mapping[str, str]) -> None:
-    """A transport is about to send the current attempt's request head (``headers``)."""
+    """A transport has the current attempt's request head (``headers``) ready to send.
+
+    aiohttp holds a head back to send it with the body's first piece, from another task that
+    may run much later under load: the slots are marked when the body's first piece is about to
+    be written (``body_leaving``), or here when there is no body.
+    """
     attempt = current_attempt.get()
     if attempt is None:
         return
-    _started(attempt)
+    attempt.headers_started = True
     length = headers.get("Content-Length", "")
     if length.isdigit() and int(length) > 0:
         attempt.body_left = int(length)
     elif "Transfer-Encoding" in headers:
         attempt.body_left = 1  # chunked, length unknown: the first body byte counts as all
     else:
+        _mark_slots(attempt)
         attempt.body_sent = True  # no body: the head is the whole request
 
 
@@ -111,6 +131,9 @@ def body_leaving(size: int) -> None:
     attempt = current_attempt.get()
     if attempt is None or attempt.body_left is None:
         return
+    if not attempt.slots_marked:
+        attempt.slots_marked = True
+        _mark_slots(attempt)  # the head leaves with this first piece
     attempt.body_left -= size
     if attempt.body_left <= 0:
         attempt.body_sent = True
