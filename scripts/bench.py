@@ -386,6 +386,8 @@ class Child:
     def __init__(self, tree: Path | None) -> None:
         self.env = bytecode_env()
         if tree is not None:
+            # Not this tree's code: coverage (make test follows subprocesses) must not count it.
+            self.env.pop("COVERAGE_PROCESS_START", None)
             self.env["PYTHONPATH"] = os.pathsep.join(
                 [str(tree / "wrapper"), str(tree / "generated")]
             )
