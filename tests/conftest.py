@@ -10,6 +10,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+# The async client's transports: every async test of the client runs on each (issue 15).
+ASYNC_TRANSPORTS = ("httpx", "aiohttp")
+
+
+@pytest.fixture(params=ASYNC_TRANSPORTS)
+def async_transport(request: pytest.FixtureRequest) -> str:
+    """The transport an AsyncSwapClient under test sends through."""
+    return str(request.param)
+
+
 @pytest.fixture
 def anyio_backend() -> str:
     """Async tests run on asyncio, the loop our users run."""

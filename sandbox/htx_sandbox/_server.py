@@ -83,6 +83,8 @@ def running(
     pool_interval: float = DEFAULT_POOL_INTERVAL,
     mix: bool = False,
     admin_token: str | None = None,
+    ssl_certfile: str | None = None,
+    ssl_keyfile: str | None = None,
 ) -> Iterator[Sandbox]:
     """Serve a sandbox on `host:port` (0: a free port) in a background thread while the block runs.
 
@@ -96,7 +98,8 @@ def running(
     that forwards with the sandbox's own `Host`; by default each request's `Host` is used.
 
     The admin API wants `admin_token` if given; bound beyond loopback it always wants one (a
-    random one unless given: `Sandbox.admin_token`).
+    random one unless given: `Sandbox.admin_token`). With `ssl_certfile` (and `ssl_keyfile`,
+    PEM files) it serves HTTPS: `base_url` is then `https://...`.
     """
     # Both imports are heavy and live in the optional `sandbox` extra: pay for them only here.
     import uvicorn
@@ -141,6 +144,8 @@ def running(
         log_config=None,
         log_level=log_level,
         access_log=False,
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(
@@ -150,8 +155,9 @@ def running(
     try:
         _wait_started(server, thread)
         authority = f"{_url_host(host)}:{bound_port}"
+        scheme = "http" if ssl_certfile is None else "https"
         yield Sandbox(
-            base_url=f"http://{authority}",
+            base_url=f"{scheme}://{authority}",
             host=authority,
             credentials=credentials,
             contract_code=contract_code,

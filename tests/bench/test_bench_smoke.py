@@ -21,11 +21,16 @@ EXPECTED = {
         "raw httpx.Client",
         "raw httpx.AsyncClient",
         "SwapClient",
-        "AsyncSwapClient",
+        "AsyncSwapClient (httpx transport",
+        'AsyncSwapClient(transport="aiohttp")',
+        "SwapClient before (at ",
+        "AsyncSwapClient before (at ",
+        "SwapClient now, in a child",
+        "AsyncSwapClient now (httpx), in a child",
         "ccxt 4.5.90 htx, request()",
         "ccxt 4.5.90 htx async_support",
     ],
-    "2. Bulk cancel": ["SwapClient", "AsyncSwapClient", "naive loop"],
+    "2. Bulk cancel": ["SwapClient", "AsyncSwapClient", "AsyncSwapClient on aiohttp", "naive loop"],
     "3. Cold start": [
         "python -c pass",
         "import httpx, attrs",
@@ -36,9 +41,39 @@ EXPECTED = {
     ],
     "4. Regeneration": ["scripts/regenerate"],
     "5. Scale": ["100 IDs", "1,000 IDs"],
+    "6. Unlimited bulk": [
+        "SwapClient",
+        "AsyncSwapClient (httpx transport",
+        'AsyncSwapClient(transport="aiohttp")',
+        "SwapClient before (at ",
+        "AsyncSwapClient before (at ",
+    ],
+    "7. Client construction": [
+        "SwapClient, the first in a process",
+        "SwapClient, the next one",
+        "AsyncSwapClient, the first in a process",
+        "AsyncSwapClient, the next one",
+    ],
+    "8a. Time to cancel": ["htx-swap trailing cancel", "ccxt 4.5.90 htx, request()"],
+    "8b. Time to cancel": [
+        "SwapClient",
+        "AsyncSwapClient (httpx transport",
+        'AsyncSwapClient(transport="aiohttp")',
+        "ccxt 4.5.90 htx, request()",
+        "ccxt 4.5.90 htx async_support",
+    ],
+    "9. List": ["SwapClient.open_trailing_orders", "naive loop"],
 }
 # Sections whose contenders send requests to the sandbox.
-SIGNED = ("1. Per-request overhead", "2. Bulk cancel", "5. Scale")
+SIGNED = (
+    "1. Per-request overhead",
+    "2. Bulk cancel",
+    "5. Scale",
+    "6. Unlimited bulk",
+    "8a. Time to cancel",
+    "8b. Time to cancel",
+    "9. List",
+)
 
 
 @pytest.fixture(scope="module")

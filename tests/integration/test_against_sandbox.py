@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -68,10 +69,15 @@ def test_sync_client_cancels_every_order_and_reports_each_outcome(sandbox: Sandb
 
 
 @pytest.mark.anyio
-async def test_async_client_cancels_every_order_and_reports_each_outcome(sandbox: Sandbox) -> None:
+async def test_async_client_cancels_every_order_and_reports_each_outcome(
+    sandbox: Sandbox, async_transport: str
+) -> None:
     opened = _seed(sandbox, 25)
     async with AsyncSwapClient(
-        _keys(sandbox), base_url=sandbox.base_url, max_requests_per_second=50
+        _keys(sandbox),
+        base_url=sandbox.base_url,
+        max_requests_per_second=50,
+        transport=async_transport,
     ) as client:
         result = await client.cancel_trailing_orders(
             CONTRACT, [*opened, ALREADY_CANCELLED, EXECUTED, UNKNOWN]
@@ -91,9 +97,13 @@ def test_the_client_stays_under_a_strict_limit_without_a_single_1032() -> None:
 
 
 @pytest.mark.anyio
-async def test_the_async_client_stays_under_a_strict_limit_without_a_single_1032() -> None:
+async def test_the_async_client_stays_under_a_strict_limit_without_a_single_1032(
+    async_transport: str,
+) -> None:
     with htx_sandbox.running(rate=5.0, orders=60) as sandbox:
-        async with AsyncSwapClient(_keys(sandbox), base_url=sandbox.base_url) as client:
+        async with AsyncSwapClient(
+            _keys(sandbox), base_url=sandbox.base_url, transport=async_transport
+        ) as client:
             result = await client.cancel_trailing_orders(CONTRACT, sandbox.order_ids)
         stats = sandbox.control.stats()
     assert result == CancelResult(cancelled=sandbox.order_ids)
@@ -162,13 +172,20 @@ def test_an_unknown_contract_raises_api_error_1014(sandbox: Sandbox) -> None:
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize("client_class", [SwapClient, AsyncSwapClient])
+@pytest.mark.parametrize("kind", ["sync", "async", "async on aiohttp"])
 async def test_each_slot_is_marked_again_when_its_request_bytes_leave(
-    sandbox: Sandbox, client_class: type[SwapClient] | type[AsyncSwapClient]
+    sandbox: Sandbox, kind: str
 ) -> None:
-    """Pacing counts from the send (httpcore's trace), not only from the slot's opening."""
+    """Pacing counts from the send (httpcore's or aiohttp's trace), not only from the slot's
+    opening."""
     opened = _seed(sandbox, 30)
-    client = client_class(_keys(sandbox), base_url=sandbox.base_url, max_requests_per_second=50)
+    options: dict[str, Any] = {"base_url": sandbox.base_url, "max_requests_per_second": 50}
+    client: SwapClient | AsyncSwapClient
+    if kind == "sync":
+        client = SwapClient(_keys(sandbox), **options)
+    else:
+        transport = "aiohttp" if kind.endswith("aiohttp") else "httpx"
+        client = AsyncSwapClient(_keys(sandbox), transport=transport, **options)
     marks: list[object] = []
     interface, _pool = client._engine.limiters(CANCEL_TRAILING_ORDERS)
     mark_started = interface.mark_started

@@ -54,7 +54,7 @@ def _keys(sandbox: Sandbox) -> Credentials:
 
 
 class Both:
-    """One client API for a test, run on SwapClient or on AsyncSwapClient."""
+    """One client API for a test, run on SwapClient or on AsyncSwapClient (either transport)."""
 
     def __init__(self, sandbox: Sandbox, kind: str, **options: Any) -> None:
         options.setdefault("max_requests_per_second", None)
@@ -68,8 +68,10 @@ class Both:
                 result = getattr(client, method)(*args, **kwargs)
                 return list(result) if isinstance(result, Iterator) else result
 
+        transport = "aiohttp" if self.kind == "async on aiohttp" else "httpx"
+
         async def run_async() -> Any:
-            async with AsyncSwapClient(self.keys, **self.options) as client:
+            async with AsyncSwapClient(self.keys, transport=transport, **self.options) as client:
                 result = getattr(client, method)(*args, **kwargs)
                 if isinstance(result, AsyncIterator):
                     return [item async for item in result]
@@ -78,7 +80,7 @@ class Both:
         return asyncio.run(run_async())
 
 
-@pytest.fixture(params=["sync", "async"])
+@pytest.fixture(params=["sync", "async", "async on aiohttp"])
 def kind(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 

@@ -81,11 +81,15 @@ def test_eight_threads_share_one_client_under_the_limit(sandbox: RemoteSandbox) 
 
 @pytest.mark.anyio
 async def test_a_hundred_tasks_share_one_async_client_under_the_limit(
-    sandbox: RemoteSandbox,
+    sandbox: RemoteSandbox, async_transport: str
 ) -> None:
     groups = _split(sandbox.seed_orders(generate=TASKS * IDS_PER_TASK), TASKS)
     async with AsyncSwapClient(
-        _keys(), base_url=sandbox.base_url, max_requests_per_second=RATE, pool_limit=None
+        _keys(),
+        base_url=sandbox.base_url,
+        max_requests_per_second=RATE,
+        pool_limit=None,
+        transport=async_transport,
     ) as client:
         results = await asyncio.gather(
             *(client.cancel_trailing_orders(CONTRACT, group) for group in groups)

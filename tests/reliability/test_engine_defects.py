@@ -29,6 +29,7 @@ from htx_swap import (
     OrderFailure,
     SwapClient,
 )
+from htx_swap._engine import MIN_IN_FLIGHT
 
 from .scripted import Received, Reply, cancel_every_one, now_ms, ok, refused, scripted
 
@@ -181,7 +182,7 @@ def test_1071_as_a_string_or_a_float_counts_as_cancelled(code: Any) -> None:
 # 5. Once the async client has raised, nothing more is sent; two event loops work.
 
 
-def test_the_async_client_sends_nothing_more_after_it_raised() -> None:
+def test_the_async_client_sends_nothing_more_after_it_raised(async_transport: str) -> None:
     """The caller's loop goes on after the error: no chunk may keep going out behind its back."""
 
     def slow(request: Received, reply: Reply) -> None:
@@ -198,21 +199,24 @@ def test_the_async_client_sends_nothing_more_after_it_raised() -> None:
     ids = [str(826052268312821760 + i) for i in range(500)]  # 50 chunks
 
     async def cancel_then_carry_on(base_url: str) -> None:
-        async with AsyncSwapClient(KEYS, base_url=base_url, max_requests_per_second=None) as client:
+        async with AsyncSwapClient(
+            KEYS, base_url=base_url, max_requests_per_second=None, transport=async_transport
+        ) as client:
             with pytest.raises(RuntimeError, match="progress callback"):
                 await client.cancel_trailing_orders(CONTRACT, ids, progress=explode_once)
             await asyncio.sleep(0.5)  # the application goes on; the batch must not
 
     with scripted(slow) as server:
         asyncio.run(cancel_then_carry_on(server.base_url))
-    # Each of the 32 workers sent its first chunk; the first answer raised, and no worker took
-    # another. Before, the other workers went on in the background: all 50 chunks went out.
-    assert len(server.received) <= 32
+    # Each worker (MIN_IN_FLIGHT, with no rate to pace) sent its first chunk; the first answer
+    # raised, and no worker took another. Before, the other workers went on in the background:
+    # all 50 chunks went out.
+    assert len(server.received) <= MIN_IN_FLIGHT
 
 
-def test_one_async_client_serves_two_event_loops_one_after_the_other() -> None:
+def test_one_async_client_serves_two_event_loops_one_after_the_other(async_transport: str) -> None:
     with scripted(cancel_every_one) as server:
-        client = AsyncSwapClient(KEYS, base_url=server.base_url)
+        client = AsyncSwapClient(KEYS, base_url=server.base_url, transport=async_transport)
         first = asyncio.run(client.cancel_trailing_orders(CONTRACT, IDS[:2]))
         second = asyncio.run(client.cancel_trailing_orders(CONTRACT, IDS[2:4]))
         asyncio.run(client.close())
@@ -221,7 +225,9 @@ def test_one_async_client_serves_two_event_loops_one_after_the_other() -> None:
     assert len(server.received) == 2
 
 
-def test_an_async_client_busy_on_another_running_loop_refuses_before_sending() -> None:
+def test_an_async_client_busy_on_another_running_loop_refuses_before_sending(
+    async_transport: str,
+) -> None:
     started, release = threading.Event(), threading.Event()
 
     def held(request: Received, reply: Reply) -> None:
@@ -230,7 +236,7 @@ def test_an_async_client_busy_on_another_running_loop_refuses_before_sending() -
         cancel_every_one(request, reply)
 
     with scripted(held) as server:
-        client = AsyncSwapClient(KEYS, base_url=server.base_url)
+        client = AsyncSwapClient(KEYS, base_url=server.base_url, transport=async_transport)
         other = threading.Thread(
             target=asyncio.run, args=(client.cancel_trailing_orders(CONTRACT, IDS[:1]),)
         )

@@ -79,8 +79,10 @@ def _cancel(sandbox: RemoteSandbox, mode: str, order_ids: list[str]) -> CancelRe
         with SwapClient(keys, **options) as client:  # type: ignore[arg-type]
             return client.cancel_trailing_orders(CONTRACT, order_ids)
 
+    transport = "aiohttp" if mode == "async on aiohttp" else "httpx"
+
     async def cancel_async() -> CancelResult:
-        async with AsyncSwapClient(keys, **options) as client:  # type: ignore[arg-type]
+        async with AsyncSwapClient(keys, transport=transport, **options) as client:  # type: ignore[arg-type]
             return await client.cancel_trailing_orders(CONTRACT, order_ids)
 
     pool = ThreadPoolExecutor(1, thread_name_prefix="soak")
@@ -93,10 +95,10 @@ def _cancel(sandbox: RemoteSandbox, mode: str, order_ids: list[str]) -> CancelRe
         pool.shutdown(wait=False)  # on a timeout, the sandbox's shutdown ends the batch
 
 
-@pytest.fixture(scope="module", params=["sync", "async"])
+@pytest.fixture(scope="module", params=["sync", "async", "async on aiohttp"])
 def soak(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Soak:
     mode = request.param
-    log = tmp_path_factory.mktemp(f"soak-{mode}") / "sandbox.log"
+    log = tmp_path_factory.mktemp(f"soak-{mode.replace(' ', '-')}") / "sandbox.log"
     # 50/s runs past the per-UID pools (72 per 3 s): the soak is about the per-interface limit.
     with remote_sandbox(
         log, rate=RATE, pool_rate=None, credentials=KEYS, faults=PLAN, seed=2024

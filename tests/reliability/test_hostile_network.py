@@ -126,9 +126,13 @@ def test_a_trickling_reply_is_abandoned_at_the_attempts_deadline() -> None:
     assert reply.closed_early, "the client hung up before the reply was complete"
 
 
-def test_a_trickling_reply_is_abandoned_at_the_deadline_by_the_async_client() -> None:
+def test_a_trickling_reply_is_abandoned_at_the_deadline_by_the_async_client(
+    async_transport: str,
+) -> None:
     async def cancel(base_url: str) -> CancelResult:
-        async with AsyncSwapClient(KEYS, base_url=base_url, timeout=1.0, max_retries=0) as client:
+        async with AsyncSwapClient(
+            KEYS, base_url=base_url, timeout=1.0, max_retries=0, transport=async_transport
+        ) as client:
             return await client.cancel_trailing_orders(CONTRACT, IDS[:1])
 
     with scripted(_trickle) as server:
@@ -182,15 +186,30 @@ def _bomb(request: Received, reply: Reply) -> None:
     reply.body(BOMB, headers={"content-encoding": "gzip"})
 
 
+def _cancel_on(kind: str, base_url: str, ids: list[str], **options: Any) -> CancelResult:
+    """One cancel by a fresh client of ``kind``: the reply guard is the same on each."""
+    if kind == "sync":
+        with SwapClient(KEYS, base_url=base_url, **options) as client:
+            return client.cancel_trailing_orders(CONTRACT, ids)
+    transport = "aiohttp" if kind.endswith("aiohttp") else "httpx"
+
+    async def cancel() -> CancelResult:
+        async with AsyncSwapClient(KEYS, base_url=base_url, transport=transport, **options) as c:
+            return await c.cancel_trailing_orders(CONTRACT, ids)
+
+    return asyncio.run(cancel())
+
+
+KINDS = ["sync", "async", "async on aiohttp"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("script", [_flood, _flood_unannounced, _bomb], ids=lambda s: s.__name__)
-def test_a_huge_reply_is_unreadable_and_costs_no_more_than_the_cap(script: Any) -> None:
-    with (
-        scripted(script) as server,
-        SwapClient(KEYS, base_url=server.base_url, max_retries=1) as client,
-    ):
+def test_a_huge_reply_is_unreadable_and_costs_no_more_than_the_cap(script: Any, kind: str) -> None:
+    with scripted(script) as server:
         tracemalloc.start()
         try:
-            result = client.cancel_trailing_orders(CONTRACT, IDS[:10])
+            result = _cancel_on(kind, server.base_url, IDS[:10], max_retries=1)
             _, peak = tracemalloc.get_traced_memory()
         finally:
             tracemalloc.stop()
@@ -209,13 +228,14 @@ def _raw_deflate(data: bytes) -> bytes:
     [("gzip", gzip.compress), ("deflate", zlib.compress), ("deflate", _raw_deflate)],
     ids=["gzip", "deflate", "raw deflate"],
 )
-def test_a_compressed_reply_within_the_cap_is_read(encoding: str, compress: Any) -> None:
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_compressed_reply_within_the_cap_is_read(encoding: str, compress: Any, kind: str) -> None:
     def script(request: Received, reply: Reply) -> None:
         body = compress(json.dumps(ok(request.order_ids)).encode())
         reply.body(body, headers={"content-encoding": encoding})
 
-    with scripted(script) as server, SwapClient(KEYS, base_url=server.base_url) as client:
-        assert client.cancel_trailing_orders(CONTRACT, IDS[:3]).all_cancelled
+    with scripted(script) as server:
+        assert _cancel_on(kind, server.base_url, IDS[:3]).all_cancelled
 
 
 @pytest.mark.parametrize(
@@ -223,15 +243,16 @@ def test_a_compressed_reply_within_the_cap_is_read(encoding: str, compress: Any)
     [("br", b"\x1b\x00"), ("gzip", b"not gzip at all")],
     ids=["br", "bad gzip"],
 )
-def test_a_reply_the_guard_cannot_decode_is_unreadable(encoding: str, body: bytes) -> None:
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_reply_the_guard_cannot_decode_is_unreadable(
+    encoding: str, body: bytes, kind: str
+) -> None:
     def script(request: Received, reply: Reply) -> None:
         reply.body(body, headers={"content-encoding": encoding})
 
-    with (
-        scripted(script) as server,
-        SwapClient(KEYS, base_url=server.base_url, max_retries=0) as client,
-    ):
-        assert client.cancel_trailing_orders(CONTRACT, IDS[:2]).unresolved == tuple(IDS[:2])
+    with scripted(script) as server:
+        result = _cancel_on(kind, server.base_url, IDS[:2], max_retries=0)
+    assert result.unresolved == tuple(IDS[:2])
 
 
 # 9. Progress counts only what was settled.

@@ -151,14 +151,18 @@ def test_retries_through_every_fault_leak_nothing(sandbox: Sandbox, exposure: Ex
 
 
 def test_the_async_client_through_faults_leaks_nothing(
-    sandbox: Sandbox, exposure: Exposure
+    sandbox: Sandbox, exposure: Exposure, async_transport: str
 ) -> None:
     opened = sandbox.control.seed_orders(CONTRACT, generate=30)
     _every_fault(sandbox)
 
     async def cancel() -> CancelResult:
         async with AsyncSwapClient(
-            _keys(), base_url=sandbox.base_url, timeout=1.0, max_requests_per_second=50
+            _keys(),
+            base_url=sandbox.base_url,
+            timeout=1.0,
+            max_requests_per_second=50,
+            transport=async_transport,
         ) as client:
             exposure.show(client, client.auth)
             return await client.cancel_trailing_orders(CONTRACT, opened)

@@ -21,7 +21,7 @@ from .signing import (
     text_to_sign,
 )
 
-__all__ = ["Clock", "HtxAuth"]
+__all__ = ["Clock", "HtxAuth", "with_query"]
 
 Clock = Callable[[], datetime]
 """A callable returning the current time as an aware (UTC) datetime."""
@@ -29,6 +29,24 @@ Clock = Callable[[], datetime]
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+# httpx keeps a URL's parsed parts as a named tuple: a signed URL can take its query from there
+# instead of being parsed again as a whole (about 40 µs a request with the signature on it).
+_PARTS_REPLACEABLE = hasattr(getattr(httpx.URL("http://h"), "_uri_reference", None), "_replace")
+
+
+def with_query(url: httpx.URL, query: str) -> httpx.URL:
+    """``url`` with its query replaced by ``query``, already percent-encoded (``encode_query``).
+
+    Equal to ``url.copy_with(query=query.encode("ascii"))``, without the parse: every character
+    ``encode_query`` and ``encode_value`` produce is one httpx would keep as it is.
+    """
+    if not _PARTS_REPLACEABLE:
+        return url.copy_with(query=query.encode("ascii"))
+    signed = httpx.URL.__new__(httpx.URL)
+    signed._uri_reference = url._uri_reference._replace(query=query)
+    return signed
 
 
 def _own_params(request: httpx.Request) -> list[tuple[str, str]]:
@@ -113,8 +131,7 @@ class HtxAuth(httpx.Auth):
         path = url.raw_path.partition(b"?")[0].decode("ascii")
         text = text_to_sign(request.method, signed_host(url), path, query)
         signature = compute_signature(self._credentials.secret_key, text)
-        signed = f"{query}&{SIGNATURE_PARAM}={encode_value(signature)}"
-        request.url = url.copy_with(query=signed.encode("ascii"))
+        request.url = with_query(url, f"{query}&{SIGNATURE_PARAM}={encode_value(signature)}")
         yield request
 
     def __repr__(self) -> str:

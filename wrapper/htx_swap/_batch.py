@@ -59,8 +59,8 @@ class CancelBatch:
         self.scope = Scope()
         self.result = _ResultBuilder(order_ids)
         self.chunks = chunk_order_ids(order_ids)
+        self.operation = operation
         self._engine = engine
-        self._operation = operation
         self._body_for = body_for
         self._progress = progress
         self._settled = 0
@@ -69,10 +69,10 @@ class CancelBatch:
     def calls(self) -> Iterator[Call[CancelAnswer]]:
         for chunk in self.chunks:
             yield self._engine.call(
-                self._operation,
+                self.operation,
                 self._body_for(chunk),
                 self.scope,
-                label=f"{self._operation.name} {len(chunk)} order(s)",
+                label=f"{self.operation.name} {len(chunk)} order(s)",
                 context=chunk,
             )
 

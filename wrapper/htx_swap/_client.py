@@ -8,7 +8,6 @@ builds the engine; each method checks its input and hands a layer to the engine:
 
 from __future__ import annotations
 
-import math
 import weakref
 from collections.abc import AsyncIterator, Iterable, Iterator
 from decimal import Decimal
@@ -22,8 +21,15 @@ from htx_swap_client import Client
 from ._auth import HtxAuth
 from ._batch import Progress, plan_cancel, plan_cancel_all
 from ._credentials import Credentials
-from ._engine import Engine, Waits
+from ._engine import MAX_IN_FLIGHT, MIN_IN_FLIGHT, Engine, Waits
 from ._errors import CancellationInterrupted, HtxError, InvalidRequestError
+from ._http import (
+    AsyncHttpClient,
+    HttpClient,
+    async_transport,
+    check_transport,
+    sync_transport,
+)
 from ._listing import Listing, plan_history, plan_open_orders
 from ._operations import POOLS, TRADE_INTERFACE_LIMIT, Pool, PoolLimit
 from ._orders import PlacedTrailingOrder, TrailingOrder, TrailingOrderStatus
@@ -49,7 +55,7 @@ from ._wire import (
 if TYPE_CHECKING:
     import asyncio
 
-__all__ = ["AsyncSwapClient", "SwapClient"]
+__all__ = ["MAX_IN_FLIGHT", "MIN_IN_FLIGHT", "AsyncSwapClient", "SwapClient"]
 
 DEFAULT_BASE_URL = "https://api.hbdm.com"
 DEFAULT_TIMEOUT = 10.0
@@ -58,12 +64,8 @@ DEFAULT_MAX_REQUESTS_PER_SECOND = float(
     TRADE_INTERFACE_LIMIT.requests / TRADE_INTERFACE_LIMIT.seconds
 )
 DEFAULT_POOL_LIMIT = POOLS[Pool.TRADE].requests
-# Chunks in flight at once: enough to keep the limiter busy through two-second round trips,
-# bounded so an effectively unlimited rate doesn't start hundreds of threads. (Measured: 16
-# left a 20/s window a third unfilled at 300 ms latency, 0.91 of the fastest schedule
-# against 0.97 with 32.)
-MIN_IN_FLIGHT = 4
-MAX_IN_FLIGHT = 32
+# Chunks in flight at once are sized by the engine (``Engine.in_flight``) from the rate and the
+# round trip it observes, between MIN_IN_FLIGHT and MAX_IN_FLIGHT.
 
 
 class _BaseSwapClient:
@@ -145,11 +147,6 @@ class _BaseSwapClient:
         """Requests per 3 s in each of HTX's per-user pools (trade, read); None: not paced."""
         return self._pool_limit
 
-    def _in_flight(self, calls: int) -> int:
-        rate = self._max_requests_per_second
-        wanted = MAX_IN_FLIGHT if rate is None else math.ceil(rate * 2)
-        return min(calls, max(MIN_IN_FLIGHT, min(MAX_IN_FLIGHT, wanted)))
-
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(access_key={self.auth.access_key!r}, "
@@ -166,8 +163,9 @@ class SwapClient(_BaseSwapClient):
 
     def _open_http(self) -> None:
         self.generated.set_httpx_client(
-            httpx.Client(
+            HttpClient(
                 **self._httpx_args(),
+                transport=sync_transport(self._base_url),
                 event_hooks={"request": [on_request], "response": [on_response]},
             )
         )
@@ -248,7 +246,7 @@ class SwapClient(_BaseSwapClient):
             progress=progress,
         )
         try:
-            self._engine.run_sync(batch, self._in_flight(len(batch.chunks)))
+            self._engine.run_sync(batch, self._engine.in_flight(batch.operation, len(batch.chunks)))
         except CancellationInterrupted:
             raise
         except KeyboardInterrupt as interrupt:
@@ -336,18 +334,61 @@ class SwapClient(_BaseSwapClient):
 
 
 class AsyncSwapClient(_BaseSwapClient):
-    """The asyncio twin of SwapClient: same arguments, ``await`` the calls, ``async with`` it."""
+    """The asyncio twin of SwapClient: same arguments, ``await`` the calls, ``async with`` it.
+
+    ``transport="aiohttp"`` sends through aiohttp (httpx-aiohttp's transport; the ``aiohttp``
+    extra: ``pip install "htx-swap[aiohttp]"``), which costs less CPU per request than httpx's
+    own (``"httpx"``, the default). Every rule is the same on both.
+    """
 
     # The event loop the connections belong to (a weak reference: a finished loop may go).
     _loop: weakref.ref[asyncio.AbstractEventLoop] | None = None
 
+    def __init__(
+        self,
+        credentials: Credentials,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_requests_per_second: float | None = DEFAULT_MAX_REQUESTS_PER_SECOND,
+        pool_limit: int | None = DEFAULT_POOL_LIMIT,
+        allow_insecure_http: bool = False,
+        transport: str = "httpx",
+        waits: Waits | None = None,
+    ) -> None:
+        self._transport = check_transport(transport)
+        super().__init__(
+            credentials,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_requests_per_second=max_requests_per_second,
+            pool_limit=pool_limit,
+            allow_insecure_http=allow_insecure_http,
+            waits=waits,
+        )
+
+    @property
+    def transport(self) -> str:
+        """What sends the requests: ``"httpx"`` (httpx's own transport) or ``"aiohttp"``."""
+        return self._transport
+
     def _open_http(self) -> None:
         self.generated.set_async_httpx_client(
-            httpx.AsyncClient(
+            AsyncHttpClient(
                 **self._httpx_args(),
+                transport=async_transport(self._base_url, self._transport),
                 event_hooks={"request": [on_request_async], "response": [on_response_async]},
             )
         )
+
+    def _abandon_http(self) -> None:
+        """The connections' event loop is finished: drop them, and open new ones for the next."""
+        http = self.generated.get_async_httpx_client()
+        if isinstance(http, AsyncHttpClient):
+            http.abandon()
+        self._open_http()
 
     def _bind_loop(self) -> None:
         """Connections belong to one event loop: move to a new loop once the old one is done."""
@@ -363,7 +404,7 @@ class AsyncSwapClient(_BaseSwapClient):
                 )
             if self._loop is not None:
                 # The old loop is finished, and its connections with it: open new ones here.
-                self._open_http()
+                self._abandon_http()
             self._loop = weakref.ref(loop)
 
     async def place_trailing_order(
@@ -426,7 +467,8 @@ class AsyncSwapClient(_BaseSwapClient):
         )
         self._bind_loop()
         try:
-            await self._engine.run_async(batch, self._in_flight(len(batch.chunks)))
+            workers = self._engine.in_flight(batch.operation, len(batch.chunks))
+            await self._engine.run_async(batch, workers)
         except CancellationInterrupted:
             raise
         except KeyboardInterrupt as interrupt:
@@ -491,7 +533,7 @@ class AsyncSwapClient(_BaseSwapClient):
 
         bound = None if self._loop is None else self._loop()
         if bound is not None and bound is not asyncio.get_running_loop():
-            self._open_http()  # nothing to close here; start clean should the client be reused
+            self._abandon_http()  # nothing to await here; start clean should it be reused
             return
         await self.generated.get_async_httpx_client().aclose()
 

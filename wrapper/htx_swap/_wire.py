@@ -1,9 +1,10 @@
 """Between the engine and the socket: what one attempt did on the wire, and the guards on it.
 
-- ``AttemptTrace`` records, through httpcore's trace hook and httpx's response hook, whether the
-  request's bytes left (so pacing counts when HTX sees it, and the engine knows whether a failed
-  attempt may have reached HTX) and whether a reply came back (so a parse error is known to be
-  about a reply, not a bug of ours).
+- ``AttemptTrace`` records, through httpcore's trace hook (or aiohttp's trace hooks, through
+  ``headers_leaving`` and ``body_leaving``) and httpx's response hook, whether the request's bytes
+  left (so pacing counts when HTX sees it, and the engine knows whether a failed attempt may have
+  reached HTX) and whether a reply came back (so a parse error is known to be about a reply, not
+  a bug of ours).
 - The same hooks guard every reply, whatever the transport: each attempt has an overall
   deadline, and a reply's decoded body is capped (HTX's replies are kilobytes; a huge or
   compressed-bomb reply is unreadable, not a reason to use a gigabyte of memory).
@@ -17,7 +18,7 @@ import logging
 import re
 import time
 import zlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextvars import ContextVar
 from typing import Any, Protocol
 
@@ -28,7 +29,9 @@ __all__ = [
     "MAX_REPLY_BYTES",
     "AttemptTrace",
     "ReplyTooLarge",
+    "body_leaving",
     "current_attempt",
+    "headers_leaving",
     "on_request",
     "on_request_async",
     "on_response",
@@ -50,7 +53,15 @@ class _Booking(Protocol):
 class AttemptTrace:
     """One attempt's progress on the wire, written by hooks that run inside httpx."""
 
-    __slots__ = ("body_sent", "deadline", "headers_started", "response", "slots")
+    __slots__ = (
+        "body_left",
+        "body_sent",
+        "deadline",
+        "headers_started",
+        "response",
+        "slots",
+        "slots_marked",
+    )
 
     def __init__(self, slots: tuple[tuple[_Booking, Any], ...], deadline: float | None) -> None:
         self.slots = slots
@@ -60,6 +71,10 @@ class AttemptTrace:
         self.headers_started = False
         self.body_sent = False
         """The whole request went out: HTX may have acted on it."""
+        self.body_left: int | None = None
+        """Body bytes still to go, when a transport reports them piece by piece (aiohttp)."""
+        self.slots_marked = False
+        """The slots were marked as the body's first piece left (aiohttp)."""
         self.response: httpx.Response | None = None
         """The reply's head arrived (its body may still be unreadable)."""
 
@@ -74,11 +89,53 @@ def _on_trace(name: str, info: dict[str, Any]) -> None:
     if attempt is None:
         return
     if name.endswith(".send_request_headers.started"):
-        # HTX counts arrivals: a slot starts when its bytes leave, not when it was booked.
-        attempt.headers_started = True
-        for limiter, slot in attempt.slots:
-            limiter.mark_started(slot)
+        _started(attempt)
     elif name.endswith(".send_request_body.complete"):
+        attempt.body_sent = True
+
+
+def _started(attempt: AttemptTrace) -> None:
+    # HTX counts arrivals: a slot starts when its bytes leave, not when it was booked.
+    attempt.headers_started = True
+    _mark_slots(attempt)
+
+
+def _mark_slots(attempt: AttemptTrace) -> None:
+    for limiter, slot in attempt.slots:
+        limiter.mark_started(slot)
+
+
+def headers_leaving(headers: Mapping[str, str]) -> None:
+    """A transport has the current attempt's request head (``headers``) ready to send.
+
+    aiohttp holds a head back to send it with the body's first piece, from another task that
+    may run much later under load: the slots are marked when the body's first piece is about to
+    be written (``body_leaving``), or here when there is no body.
+    """
+    attempt = current_attempt.get()
+    if attempt is None:
+        return
+    attempt.headers_started = True
+    length = headers.get("Content-Length", "")
+    if length.isdigit() and int(length) > 0:
+        attempt.body_left = int(length)
+    elif "Transfer-Encoding" in headers:
+        attempt.body_left = 1  # chunked, length unknown: the first body byte counts as all
+    else:
+        _mark_slots(attempt)
+        attempt.body_sent = True  # no body: the head is the whole request
+
+
+def body_leaving(size: int) -> None:
+    """A transport is about to write ``size`` bytes of the current attempt's request body."""
+    attempt = current_attempt.get()
+    if attempt is None or attempt.body_left is None:
+        return
+    if not attempt.slots_marked:
+        attempt.slots_marked = True
+        _mark_slots(attempt)  # the head leaves with this first piece
+    attempt.body_left -= size
+    if attempt.body_left <= 0:
         attempt.body_sent = True
 
 

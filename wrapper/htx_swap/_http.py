@@ -1,0 +1,209 @@
+"""The httpx clients an SDK client sends through: cheap to build, TLS loaded once, no cookies.
+
+- **TLS**: one context per process, built on the first request to an ``https://`` URL and shared
+  by every client after it (loading the CA bundle costs about 30 ms). It is httpx's own default
+  context (``httpx.create_ssl_context()``: certificates always verified, ``SSL_CERT_FILE`` and
+  ``SSL_CERT_DIR`` honoured as httpx honours them, read when it is built). A client to an
+  ``http://`` URL (the sandbox) never loads it.
+- **Lazy transport**: the transport (and with it httpcore, or aiohttp) is created on the first
+  request, so constructing a client costs next to nothing.
+- **No cookie work**: HTX sets no cookies, so replies are not searched for them (about 20 µs a
+  request) and none are sent.
+- **URLs joined once**: a path is joined to the base URL once per client, not parsed again on
+  every request.
+- **Transports**: httpx's own (the default), or for ``AsyncSwapClient(transport="aiohttp")``
+  httpx-aiohttp's, with send-time marking through aiohttp's trace hooks (``_aiohttp``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import ssl
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from ._errors import InvalidRequestError
+
+__all__ = [
+    "TRANSPORTS",
+    "AsyncHttpClient",
+    "HttpClient",
+    "async_transport",
+    "check_transport",
+    "sync_transport",
+    "tls_context",
+]
+
+TRANSPORTS = ("httpx", "aiohttp")
+
+_tls_lock = threading.Lock()
+_tls: ssl.SSLContext | None = None
+_no_trust: ssl.SSLContext | None = None
+
+
+def tls_context() -> ssl.SSLContext:
+    """The process's TLS context, built on first use: httpx's default (always verifying)."""
+    global _tls
+    with _tls_lock:
+        if _tls is None:
+            _tls = httpx.create_ssl_context(verify=True, trust_env=True)
+        return _tls
+
+
+def _untrusting_context() -> ssl.SSLContext:
+    """For a transport to an ``http://`` URL, which needs a context but never uses one.
+
+    It verifies certificates and hostnames and trusts no authority at all: should it ever be
+    used, every server is refused. Building it loads nothing.
+    """
+    global _no_trust
+    with _tls_lock:
+        if _no_trust is None:
+            _no_trust = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        return _no_trust
+
+
+def _context_for(https: bool) -> ssl.SSLContext:
+    return tls_context() if https else _untrusting_context()
+
+
+def check_transport(transport: object) -> str:
+    """``transport`` checked: a known name, whose packages are installed."""
+    if transport not in TRANSPORTS:
+        raise InvalidRequestError(
+            f"transport must be one of {', '.join(map(repr, TRANSPORTS))}; got {transport!r}"
+        )
+    assert isinstance(transport, str)
+    if transport == "aiohttp" and not all(
+        _installed(name) for name in ("aiohttp", "httpx_aiohttp")
+    ):
+        raise InvalidRequestError(
+            "transport='aiohttp' needs the aiohttp extra: pip install 'htx-swap[aiohttp]'"
+        )
+    return transport
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ValueError:  # a module set to None in sys.modules: treated as missing
+        return False
+
+
+class _LazyTransport(httpx.BaseTransport):
+    """httpx's transport, created on the first request."""
+
+    def __init__(self, https: bool) -> None:
+        self._https = https
+        self._inner: httpx.BaseTransport | None = None
+        self._lock = threading.Lock()
+
+    def _transport(self) -> httpx.BaseTransport:
+        inner = self._inner
+        if inner is None:
+            with self._lock:
+                if self._inner is None:
+                    self._inner = httpx.HTTPTransport(verify=_context_for(self._https))
+                inner = self._inner
+        return inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self._transport().handle_request(request)
+
+    def close(self) -> None:
+        if self._inner is not None:
+            self._inner.close()
+
+
+class _LazyAsyncTransport(httpx.AsyncBaseTransport):
+    """An async transport, created on the first request (in the event loop that sends it)."""
+
+    def __init__(self, create: Callable[[], httpx.AsyncBaseTransport]) -> None:
+        self._create = create
+        self._inner: httpx.AsyncBaseTransport | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._inner is None:
+            self._inner = self._create()
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        if self._inner is not None:
+            await self._inner.aclose()
+
+    def abandon(self) -> None:
+        """Its event loop is gone: let go of the connections without awaiting anything."""
+        abandon = getattr(self._inner, "abandon", None)
+        if abandon is not None:
+            abandon()
+
+
+def sync_transport(base_url: str) -> httpx.BaseTransport:
+    return _LazyTransport(base_url.startswith("https:"))
+
+
+def async_transport(base_url: str, transport: str) -> httpx.AsyncBaseTransport:
+    https = base_url.startswith("https:")
+    if transport == "aiohttp":
+        from ._aiohttp import AiohttpTransport
+
+        return _LazyAsyncTransport(lambda: AiohttpTransport(_context_for(https)))
+    return _LazyAsyncTransport(lambda: httpx.AsyncHTTPTransport(verify=_context_for(https)))
+
+
+class _NoCookies(httpx.Cookies):
+    """HTX sets no cookies: none are looked for in replies."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
+
+
+class _Lean:
+    """What both httpx client classes below change: no cookie jar work, URLs joined once."""
+
+    _cookies: httpx.Cookies
+    _joined: dict[str, httpx.URL]
+    _joined_to: httpx.URL | None
+
+    def _lean(self) -> None:
+        self._cookies = _NoCookies()
+        self._joined = {}
+        self._joined_to = None
+
+    def _merge_url(self, url: httpx.URL | str) -> httpx.URL:
+        base: httpx.URL = self.base_url  # type: ignore[attr-defined]
+        if not isinstance(url, str):
+            return super()._merge_url(url)  # type: ignore[misc,no-any-return]
+        if base is not self._joined_to:  # the base URL was replaced: start again
+            self._joined, self._joined_to = {}, base
+        joined = self._joined.get(url)
+        if joined is None:
+            joined = super()._merge_url(url)  # type: ignore[misc]
+            if len(self._joined) < 64:  # a client calls a handful of paths
+                self._joined[url] = joined
+        return joined
+
+
+class HttpClient(_Lean, httpx.Client):
+    """``httpx.Client`` with no cookie jar work and each path joined to the base URL once."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._lean()
+
+
+class AsyncHttpClient(_Lean, httpx.AsyncClient):
+    """``httpx.AsyncClient``, as ``HttpClient``."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._lean()
+
+    def abandon(self) -> None:
+        """Its event loop is gone: let go of its connections without awaiting anything."""
+        transport = self._transport
+        if isinstance(transport, _LazyAsyncTransport):
+            transport.abandon()
