@@ -474,7 +474,7 @@ def _is_usage_error(error: HtxError) -> bool:
     """Refused keys and unknown contracts: what the user must fix, like bad input."""
     if isinstance(error, InvalidRequestError | HtxAuthError):
         return True
-    return isinstance(error, HtxApiError) and error.err_code == HtxCode.UNKNOWN_CONTRACT
+    return isinstance(error, HtxApiError) and error.err_code == HtxCode.CONTRACT_NOT_FOUND
 
 
 def _log_attempts(stream: IO[str]) -> None:

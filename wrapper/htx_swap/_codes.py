@@ -20,40 +20,40 @@ __all__ = [
 
 
 class HtxCode(enum.IntEnum):
-    """The HTX codes this SDK acts on (FACTS.md, TRAILING-FAMILY.md section 4)."""
+    """HTX's error codes, named as the spec's ``x-htx-error-codes`` names them (a test checks)."""
 
     VERIFICATION_FAILURE = 403
     """The access key or signature was refused."""
     SYSTEM_ERROR = 1000
     SYSTEM_BUSY = 1004
-    UNKNOWN_CONTRACT = 1014
+    CONTRACT_NOT_FOUND = 1014
     """This contract doesn't exist."""
-    ORDER_NOT_FOUND_LEGACY = 1017
+    ORDER_NOT_FOUND = 1017
     INPUT_ERROR = 1030
     RATE_LIMITED = 1032
     """The number of access exceeded the limit."""
     NO_ORDERS_TO_CANCEL = 1051
     SETTLING = 1056
-    ORDER_NOT_FOUND = 1061
+    ORDER_DOES_NOT_EXIST = 1061
     CANCELLING = 1062
     ORDER_EXECUTED = 1063
     PARAMETER_MISSING = 1066
     PARAMETER_ILLEGAL = 1067
-    ALREADY_CANCELLED = 1071
+    REPEATED_CANCELLATION = 1071
     """Repeated cancellation: the order is cancelled, which is what a cancel wants."""
-    NO_TRAILING_PERMISSION = 1413
+    TRAILING_ORDER_NOT_PERMITTED = 1413
     CALLBACK_RATE_OUT_OF_RANGE = 1425
-    ACTIVATION_PRICE_WRONG_SIDE = 1426
-    TOO_MANY_TRAILING_ORDERS = 1427
-    TOO_MANY_STOP_ORDERS = 1455
-    TOO_MANY_FUTURES_TRAILING_ORDERS = 1470
+    ACTIVATION_PRICE_ON_WRONG_SIDE = 1426
+    CONTRACT_TRAILING_ORDER_LIMIT = 1427
+    TRAILING_ORDER_LIMIT = 1455
+    FUTURES_TRAILING_ORDER_LIMIT = 1470
     REDUCE_ONLY_EXCEEDS_POSITION = 1492
-    SIGNATURE_REJECTED = 1253
+    SIGNATURE_INVALID = 1253
     TIMESTAMP_OUT_OF_WINDOW = 12001
     """The signing timestamp is more than about five minutes from HTX's clock."""
-    WRONG_SIGNATURE_VERSION = 12002
-    WRONG_SIGNATURE_METHOD = 12003
-    KEY_EXPIRED = 12004
+    SIGNATURE_VERSION_INVALID = 12002
+    SIGNATURE_METHOD_INVALID = 12003
+    ACCESS_KEY_EXPIRED = 12004
     IP_NOT_ALLOWED = 12005
     VERIFICATION_FAILED = 12008
 
@@ -61,7 +61,7 @@ class HtxCode(enum.IntEnum):
 # Refuse the key, the signature or its timestamp: every request fails alike, so stop. The whole
 # 12001-12008 signing range counts, named or not.
 AUTH_CODES: frozenset[int] = frozenset(
-    {HtxCode.VERIFICATION_FAILURE, HtxCode.SIGNATURE_REJECTED, *range(12001, 12009)}
+    {HtxCode.VERIFICATION_FAILURE, HtxCode.SIGNATURE_INVALID, *range(12001, 12009)}
 )
 # "Try later": retried with backoff, like a lost reply.
 RETRY_LATER_CODES: frozenset[int] = frozenset(

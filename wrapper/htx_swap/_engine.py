@@ -325,7 +325,7 @@ class Call(Generic[T]):
             return 0.0
         http = attempt.response
         request = None if http is None else http.request
-        if code in AUTH_CODES or code == HtxCode.UNKNOWN_CONTRACT:
+        if code in AUTH_CODES or code == HtxCode.CONTRACT_NOT_FOUND:
             # These fail every request alike: stop rather than repeat them.
             self._log(latency, f"HTX {code}")
             self.scope.stop(HtxApiError.for_code(code, message, request=request, response=http))

@@ -74,7 +74,7 @@ def read_cancel_reply(reply: Any) -> CancelAnswer:
         code = 0 if raw_code is None or isinstance(raw_code, Unset) else normalize_code(raw_code)
         if code is None:
             raise UnreadableReply(f"data.errors[].err_code {raw_code!r} is not a whole number")
-        if code == HtxCode.ALREADY_CANCELLED:
+        if code == HtxCode.REPEATED_CANCELLATION:
             cancelled.append(order_id)
             continue
         message = getattr(error, "err_msg", "")
