@@ -22,6 +22,11 @@ from .remote import RemoteSandbox, remote_sandbox
 from .support import CONTRACT, FIGURES
 
 RATE = 50  # past HTX's 72 per 3 s pool (pool_limit=None): this proves the interface window
+# The sandbox stamps an arrival when its process gets to the request: on a loaded 2-core machine
+# that can be tens of milliseconds late, bunching requests that left a window apart. The client
+# runs 4% under the sandbox's strict limit to leave room for that; the window arithmetic itself
+# is checked exactly, on virtual time, in tests/wrapper/test_pacing.py.
+CLIENT_RATE = 48
 THREADS, IDS_PER_THREAD = 8, 150
 TASKS, IDS_PER_TASK = 100, 20
 KEYS = SandboxCredentials("concurrency-access-key", "concurrency-secret-key")
@@ -67,7 +72,7 @@ def test_eight_threads_share_one_client_under_the_limit(sandbox: RemoteSandbox) 
     start = threading.Barrier(THREADS)
 
     with SwapClient(
-        _keys(), base_url=sandbox.base_url, max_requests_per_second=RATE, pool_limit=None
+        _keys(), base_url=sandbox.base_url, max_requests_per_second=CLIENT_RATE, pool_limit=None
     ) as client:
 
         def cancel(group: list[str]) -> CancelResult:
@@ -87,7 +92,7 @@ async def test_a_hundred_tasks_share_one_async_client_under_the_limit(
     async with AsyncSwapClient(
         _keys(),
         base_url=sandbox.base_url,
-        max_requests_per_second=RATE,
+        max_requests_per_second=CLIENT_RATE,
         pool_limit=None,
         transport=async_transport,
     ) as client:

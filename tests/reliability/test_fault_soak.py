@@ -9,8 +9,8 @@ client's report is checked against the sandbox's own record of what it did:
 - nothing is reported failed that the sandbox did cancel, and every failure has the right code;
 - few are unresolved (no definitive answer after the retries).
 
-The rate limit is 50 requests/s for both the sandbox and the client (HTX's 5/s would make each soak
-take 80 s); a strict window at 50/s proves the pacing as well as one at 5/s.
+The sandbox's strict limit is 50 requests/s and the client's 48/s (HTX's 5/s would make each
+soak take 80 s); a strict window at 50/s proves the pacing as well as one at 5/s.
 """
 
 from __future__ import annotations
@@ -30,6 +30,9 @@ from .remote import RemoteSandbox, RemoteStats, remote_sandbox
 from .support import CONTRACT, FIGURES
 
 RATE = 50
+# 4% under the sandbox's strict limit: room for late arrival stamps on a loaded machine (see
+# test_concurrency.py).
+CLIENT_RATE = 48
 OPEN_ORDERS = 1940
 EXECUTED = [str(826052268312800000 + i) for i in range(20)]
 ALREADY_CANCELLED = [str(826052268312900000 + i) for i in range(20)]
@@ -70,7 +73,7 @@ def _cancel(sandbox: RemoteSandbox, mode: str, order_ids: list[str]) -> CancelRe
     options = {
         "base_url": sandbox.base_url,
         "timeout": CLIENT_TIMEOUT,
-        "max_requests_per_second": RATE,
+        "max_requests_per_second": CLIENT_RATE,
         # 50/s is past HTX's 72 per 3 s pool: this soak proves the per-interface window.
         "pool_limit": None,
     }
