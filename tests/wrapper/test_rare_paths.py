@@ -3,7 +3,9 @@ HTTP-date Retry-After, unprintable IDs, and the signer's fallback URL setter."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import httpx
@@ -75,3 +77,38 @@ def test_a_retry_after_given_as_an_http_date_is_honoured() -> None:
 def test_an_int_too_long_to_print_is_described_by_its_size() -> None:
     with pytest.raises(InvalidRequestError, match=r"order_ids\[0\] .*: <int of 16610 bits>"):
         normalize_order_ids([10**5000])
+
+
+@pytest.mark.anyio
+async def test_no_async_worker_takes_another_call_once_one_has_raised() -> None:
+    """The TaskGroup cancels the other workers only from a done-callback: a worker whose reply
+    came in the same loop turn runs first. It must find the batch stopped, not take a call."""
+    from htx_swap._engine import Engine, Scope
+
+    everyone_sent = asyncio.Event()
+    in_flight: list[int] = []
+    taken: list[int] = []
+
+    class Batch:
+        scope = Scope()
+
+        def calls(self) -> Iterator[int]:
+            for number in range(50):
+                taken.append(number)
+                yield number
+
+        def on_done(self, call: int) -> None:
+            if call == 0:
+                raise RuntimeError("a bug in the caller's progress callback")
+
+    async def answered_together(call: int) -> None:
+        in_flight.append(call)
+        if len(in_flight) == 4:  # the four replies arrive in one loop turn
+            asyncio.get_running_loop().call_soon(everyone_sent.set)
+        await everyone_sent.wait()
+
+    engine = object.__new__(Engine)  # only the worker loop is under test: no client, no I/O
+    engine.run_call_async = answered_together  # type: ignore[method-assign,assignment]
+    with pytest.raises(RuntimeError, match="progress callback"):
+        await engine.run_async(Batch(), workers=4)  # type: ignore[arg-type]
+    assert taken == [0, 1, 2, 3]

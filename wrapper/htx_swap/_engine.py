@@ -632,9 +632,15 @@ class Engine:
         take = _Taker(job)
 
         async def work() -> None:
-            while (call := take()) is not None:
-                await self.run_call_async(call)
-                job.on_done(call)
+            try:
+                while (call := take()) is not None:
+                    await self.run_call_async(call)
+                    job.on_done(call)
+            except BaseException:
+                # Stop the scope in this very step: the TaskGroup cancels the other workers only
+                # from a done-callback, and one of them may run first and take another call.
+                job.scope.abandon()
+                raise
 
         try:
             if workers <= 1:
