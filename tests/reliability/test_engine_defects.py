@@ -248,6 +248,7 @@ def test_an_async_client_busy_on_another_running_loop_refuses_before_sending(
         finally:
             release.set()
             other.join(10)
+            asyncio.run(client.close())  # its connections' loop is finished: let them go
         assert len(server.received) == 1
 
 
