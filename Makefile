@@ -30,10 +30,11 @@ $(VENV)/.runtime: pyproject.toml
 	touch $@
 
 # The .pth file lets coverage follow the Python subprocesses the tests start (the command, a
-# sandbox in its own process) when COVERAGE_PROCESS_START is set; otherwise it does nothing.
-$(VENV)/.installed: $(VENV)/.runtime
+# sandbox in its own process) when COVERAGE_ON_IMPORT is set, from their first import of our
+# packages (tests/coverage_startup.py); otherwise it does nothing.
+$(VENV)/.installed: $(VENV)/.runtime tests/coverage_startup.py
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	$(BIN)/python -c 'import pathlib, sysconfig; pathlib.Path(sysconfig.get_path("purelib"), "htx_swap_coverage.pth").write_text("import os; os.environ.get(\"COVERAGE_PROCESS_START\") and __import__(\"coverage\").process_startup()\n")'
+	$(BIN)/python -c 'import pathlib, sys, sysconfig; pathlib.Path(sysconfig.get_path("purelib"), "htx_swap_coverage.pth").write_text("import os; os.environ.get(\"COVERAGE_ON_IMPORT\") and __import__(\"runpy\").run_path(%r)\n" % sys.argv[1])' "$(CURDIR)/tests/coverage_startup.py"
 	touch $@
 
 # Node: the pinned tools from the committed lock file.
@@ -81,7 +82,7 @@ typecheck: $(VENV)/.installed
 # starts, which would count the sandbox's module-level lines as never run.
 pytest: setup $(CHROMIUM) $(JAVA)
 	$(BIN)/python -m coverage erase
-	COVERAGE_PROCESS_START=$(CURDIR)/pyproject.toml $(BIN)/python -m coverage run -m pytest
+	COVERAGE_ON_IMPORT=$(CURDIR)/pyproject.toml $(BIN)/python -m coverage run -m pytest
 	$(BIN)/python -m coverage combine --quiet
 	$(BIN)/python -m coverage report
 	@for package in wrapper sandbox; do \

@@ -387,7 +387,7 @@ class Child:
         self.env = bytecode_env()
         if tree is not None:
             # Not this tree's code: coverage (make test follows subprocesses) must not count it.
-            self.env.pop("COVERAGE_PROCESS_START", None)
+            self.env.pop("COVERAGE_ON_IMPORT", None)
             self.env["PYTHONPATH"] = os.pathsep.join(
                 [str(tree / "wrapper"), str(tree / "generated")]
             )
