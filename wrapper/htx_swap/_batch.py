@@ -23,7 +23,7 @@ from htx_swap_client.types import UNSET
 
 from ._codes import HtxCode
 from ._engine import Answered, Call, Engine, Refused, Scope
-from ._errors import CancellationInterrupted, HtxApiError, InvalidRequestError
+from ._errors import CancellationInterrupted, InvalidRequestError
 from ._operations import FAMILIES, Operation
 from ._orders import MarginMode
 from ._replies import CancelAnswer
@@ -186,9 +186,18 @@ class CancelAll:
         if isinstance(outcome, Refused):
             if outcome.err_code == HtxCode.NO_ORDERS_TO_CANCEL:
                 return CancelAllResult(complete=complete)
-            raise HtxApiError.for_code(outcome.err_code, outcome.err_msg)
-        if self.scope.error is not None:
-            raise self.scope.error
+            raise outcome.error()
+        error = self.scope.error
+        if error is not None and not self.call.maybe_applied:
+            raise error
+        if error is not None:
+            # A later attempt was refused or couldn't get through, after one that may have
+            # cancelled everything: that says nothing of the orders, so no error claims it.
+            logger.warning(
+                "%s: %s after an attempt whose reply was lost; what it cancelled is unknown",
+                self.call.label,
+                error,
+            )
         # Gave up after lost or unreadable replies: something may have been cancelled.
         return CancelAllResult(complete=False)
 

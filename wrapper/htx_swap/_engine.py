@@ -29,7 +29,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import httpx
-from attrs import frozen
+from attrs import field, frozen
 
 from htx_swap_client import Client
 from htx_swap_client.models import ErrorReply
@@ -145,6 +145,18 @@ class Refused:
 
     err_code: int
     err_msg: str
+    response: httpx.Response | None = field(default=None, eq=False, repr=False)
+    """The reply that said so (its ``request`` is the one refused)."""
+
+    def error(self) -> HtxApiError:
+        """The refusal as the typed error a caller gets."""
+        response = self.response
+        return HtxApiError.for_code(
+            self.err_code,
+            self.err_msg,
+            request=None if response is None else response.request,
+            response=response,
+        )
 
 
 @frozen
@@ -346,7 +358,7 @@ class Call(Generic[T]):
             # applied (a cancel whose reply was lost): no definitive answer.
             self.outcome = Unsettled(f"HTX {code} after a lost reply", True)
             return None
-        self.outcome = Refused(code, message)
+        self.outcome = Refused(code, message, http)
         return None
 
     def _lost(

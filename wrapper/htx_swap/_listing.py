@@ -23,7 +23,7 @@ from htx_swap_client.models.trade_type import TradeType
 from htx_swap_client.types import UNSET
 
 from ._engine import Answered, Call, Engine, Refused, Scope
-from ._errors import HtxApiError, HtxTransportError, InvalidRequestError
+from ._errors import HtxTransportError, InvalidRequestError
 from ._operations import FAMILIES, Operation
 from ._orders import MarginMode, TrailingOrder, TrailingOrderStatus
 from ._replies import Page
@@ -84,7 +84,7 @@ class Listing:
         if isinstance(outcome, Answered):
             return outcome.value
         if isinstance(outcome, Refused):
-            raise HtxApiError.for_code(outcome.err_code, outcome.err_msg)
+            raise outcome.error()
         if self.scope.error is not None:
             raise self.scope.error
         reason = "no outcome" if outcome is None else outcome.reason

@@ -21,7 +21,7 @@ from htx_swap_client.models.trailing_order_price_type import TrailingOrderPriceT
 from htx_swap_client.types import UNSET
 
 from ._engine import Answered, Call, Engine, Refused, Scope, Unsettled
-from ._errors import HtxApiError, HtxTransportError, HtxUnknownOutcomeError
+from ._errors import HtxTransportError, HtxUnknownOutcomeError
 from ._operations import FAMILIES
 from ._orders import MarginMode, PlacedTrailingOrder, TrailingOrder
 from ._validation import (
@@ -122,7 +122,7 @@ class Placing:
             request = self.request
             return PlacedTrailingOrder(outcome.value, request.contract_code, request.margin_mode)
         if isinstance(outcome, Refused):
-            raise HtxApiError.for_code(outcome.err_code, outcome.err_msg)
+            raise outcome.error()
         if self.scope.error is not None:
             raise self.scope.error
         reason = "no outcome" if outcome is None else outcome.reason
