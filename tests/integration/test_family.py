@@ -136,6 +136,11 @@ def test_cross_place_by_pair_and_contract_type(sandbox: Sandbox, kind: str) -> N
         ({"callback_rate": 0.1 + 0.2}, "callback_rate"),
         ({"active_price": "-1"}, "active_price"),
         ({"active_price": Decimal("Infinity")}, "active_price"),
+        ({"active_price": Decimal("1E+400")}, "active_price"),  # finite, but no float holds it
+        ({"active_price": 10**400}, "active_price"),
+        ({"active_price": Decimal("50000.123456789012345678")}, "active_price"),  # would round
+        ({"callback_rate": Decimal("0.0100000000000000000001")}, "callback_rate"),
+        ({"volume": 2**63}, "volume"),
         ({"order_price_type": "market"}, "order_price_type"),
         ({"offset": "opne"}, "offset"),
         ({"lever_rate": 0}, "lever_rate"),

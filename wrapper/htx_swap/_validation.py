@@ -432,21 +432,38 @@ def to_decimal(name: str, value: object) -> Decimal:
     return number
 
 
+MAX_VOLUME = 2**63 - 1
+"""HTX reads a volume into a 64-bit integer."""
+
+
 def validate_volume(value: object) -> int:
     """A volume in contracts: a whole number above 0."""
     number = to_decimal("volume", value)
-    if number <= 0 or number != number.to_integral_value():
+    if number <= 0 or number != number.to_integral_value() or number > MAX_VOLUME:
         raise InvalidRequestError(
-            f"volume must be a whole number of contracts above 0; got {_describe(value)}"
+            "volume must be a whole number of contracts from 1 to 2**63 - 1; "
+            f"got {_describe(value)}"
         )
     return int(number)
+
+
+def _sent_exactly(name: str, value: object, number: Decimal) -> Decimal:
+    """``number``, if it goes out as a JSON number unchanged: the generated request models carry
+    decimals as floats, which hold about 17 significant digits and nothing past 1.8e308."""
+    as_float = float(number)
+    if not math.isfinite(as_float) or Decimal(repr(as_float)) != number:
+        raise InvalidRequestError(
+            f"{name} can't be sent exactly (at most 17 significant digits, below 1.8e308); "
+            f"got {_describe(value)}"
+        )
+    return number
 
 
 def validate_price(name: str, value: object) -> Decimal:
     number = to_decimal(name, value)
     if number <= 0:
         raise InvalidRequestError(f"{name} must be above 0; got {_describe(value)}")
-    return number
+    return _sent_exactly(name, value, number)
 
 
 def validate_callback_rate(value: object) -> Decimal:
@@ -455,7 +472,7 @@ def validate_callback_rate(value: object) -> Decimal:
         raise InvalidRequestError(
             f"callback_rate must be at least {MIN_CALLBACK_RATE} (0.1%); got {_describe(value)}"
         )
-    return number
+    return _sent_exactly("callback_rate", value, number)
 
 
 def validate_lever_rate(value: object) -> int | None:
