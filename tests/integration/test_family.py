@@ -201,6 +201,29 @@ def test_a_placement_whose_reply_is_lost_is_never_resent_and_names_its_order(
         time.sleep(max(0.0, 1.0 - (time.monotonic() - began)))
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_an_identical_order_placed_before_the_attempt_is_no_candidate(
+    sandbox: Sandbox, kind: str, mode: str
+) -> None:
+    """Candidates are the orders created since the attempt began, on HTX's clock as read from
+    the lookup's reply: an order with the same parameters from 3 s before is not one."""
+    same = {name: value for name, value in PLACE.items()}
+    [earlier] = sandbox.control.seed_orders(
+        "BTC-USDT",
+        generate=1,
+        margin_mode=mode,
+        fields={**same, "created_at": int(time.time() * 1000) - 3_000},
+    )
+    sandbox.control.queue_faults(Fault.DROP_AFTER_APPLY)
+    with pytest.raises(HtxUnknownOutcomeError) as caught:
+        Both(sandbox, kind).run("place_trailing_order", "BTC-USDT", margin_mode=mode, **PLACE)
+    [place] = [r for r in sandbox.control.requests() if _kind(r) == "order"]
+    [created] = place.created_ids
+    assert sandbox.control.open_ids(margin_mode=mode) == {earlier, created}
+    assert caught.value.candidates is not None
+    assert [order.order_id for order in caught.value.candidates] == [created]
+
+
 def test_a_placement_a_gateway_refused_is_unknown_with_no_candidate(
     sandbox: Sandbox, kind: str
 ) -> None:

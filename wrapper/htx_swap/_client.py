@@ -198,11 +198,14 @@ class SwapClient(_BaseSwapClient):
         placing = Placing(self._engine, _place_request(locals()))
         self._engine.run_sync(placing, 1)
         if placing.outcome_unknown:
-            raise placing.unknown_outcome(self._candidates(placing))
+            raise placing.unknown_outcome(*self._candidates(placing))
         return placing.finish()
 
-    def _candidates(self, placing: Placing) -> list[TrailingOrder] | None:
-        """The open orders where the lost order would be, read once; None if they can't be."""
+    def _candidates(
+        self, placing: Placing
+    ) -> tuple[list[TrailingOrder] | None, tuple[float, float] | None]:
+        """The open orders where the lost order would be, read once (None if they can't be),
+        and HTX's clock as the lookup read it."""
         request = placing.request
         lookup = plan_open_orders(
             self._engine,
@@ -212,9 +215,9 @@ class SwapClient(_BaseSwapClient):
             trade_type=None,
         )
         try:
-            return list(lookup.iterate_sync())
+            return list(lookup.iterate_sync()), lookup.clock
         except HtxError:
-            return None
+            return None, None
 
     def cancel_trailing_orders(
         self,
@@ -428,10 +431,12 @@ class AsyncSwapClient(_BaseSwapClient):
         self._bind_loop()
         await self._engine.run_async(placing, 1)
         if placing.outcome_unknown:
-            raise placing.unknown_outcome(await self._candidates(placing))
+            raise placing.unknown_outcome(*await self._candidates(placing))
         return placing.finish()
 
-    async def _candidates(self, placing: Placing) -> list[TrailingOrder] | None:
+    async def _candidates(
+        self, placing: Placing
+    ) -> tuple[list[TrailingOrder] | None, tuple[float, float] | None]:
         request = placing.request
         lookup = plan_open_orders(
             self._engine,
@@ -441,9 +446,9 @@ class AsyncSwapClient(_BaseSwapClient):
             trade_type=None,
         )
         try:
-            return [order async for order in lookup.iterate_async(self._bind_loop)]
+            return [order async for order in lookup.iterate_async(self._bind_loop)], lookup.clock
         except HtxError:
-            return None
+            return None, None
 
     async def cancel_trailing_orders(
         self,

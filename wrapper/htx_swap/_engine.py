@@ -49,6 +49,7 @@ from ._errors import (
 )
 from ._operations import Operation, Pool, PoolLimit, RetrySafety, UnreadableReply
 from ._pacing import SlidingWindowLimiter, Slot
+from ._replies import server_time
 from ._retry import RETRY_HINT_MAX, is_retryable_status, retry_delay
 from ._wire import AttemptTrace, current_attempt
 
@@ -89,8 +90,6 @@ _NEVER_SENT = (
     httpx.ProxyError,
     httpx.UnsupportedProtocol,
 )
-# A reply's ts must be a plausible epoch in milliseconds (2015 to 2100) to be believed.
-_TS_RANGE = range(1_420_070_400_000, 4_102_444_800_000)
 
 # Calls in flight at once (threads, or tasks) for a batch: as many as the limiters let start
 # within one round trip, so that every slot of every window finds a caller ready (a window's
@@ -325,7 +324,7 @@ class Call(Generic[T]):
         if code is None:
             return self._lost("unreadable reply (err_code)", latency, reached=True)
         message = reply.err_msg if isinstance(reply.err_msg, str) else ""
-        server_now = _server_now(reply.ts)
+        server_now = server_time(reply.ts)
         if code == HtxCode.TIMESTAMP_OUT_OF_WINDOW and not self._clock_corrected:
             if server_now is None:
                 return self._lost("unreadable reply (ts)", latency, reached=True)
@@ -437,13 +436,6 @@ def _request_of(error: Exception) -> httpx.Request | None:
         return error.request if isinstance(error, httpx.RequestError) else None
     except RuntimeError:  # httpx raises when the error was made without its request
         return None
-
-
-def _server_now(ts: object) -> float | None:
-    """HTX's clock from a reply's ``ts`` (epoch ms), or None when it is not a plausible one."""
-    if isinstance(ts, int) and not isinstance(ts, bool) and ts in _TS_RANGE:
-        return ts / 1000.0
-    return None
 
 
 # --- the drivers --------------------------------------------------------------------------------

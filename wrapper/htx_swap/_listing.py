@@ -9,6 +9,7 @@ changed on the way, it is walked once more for the orders the shift may have hid
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import Any, cast
 
@@ -58,6 +59,9 @@ class Listing:
         self._number = 1
         self._rewalks = 0
         self._sizes: set[int] = set()
+        self.clock: tuple[float, float] | None = None
+        """HTX's clock at its first answer that gave one, and ours (``time.monotonic``) as it
+        was read: ``(server_time, monotonic)``."""
 
     def next_page(self, page: Page) -> int | None:
         """The page to fetch after ``page``, or None when the list is read."""
@@ -82,7 +86,10 @@ class Listing:
         """The page a finished call read, or the error that kept it from being read."""
         outcome = call.outcome
         if isinstance(outcome, Answered):
-            return outcome.value
+            page = outcome.value
+            if self.clock is None and page.server_time is not None:
+                self.clock = (page.server_time, time.monotonic())
+            return page
         if isinstance(outcome, Refused):
             raise outcome.error()
         if self.scope.error is not None:

@@ -7,6 +7,7 @@ HTX. When one may have (a lost reply), the outcome is unknown and the caller get
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -41,8 +42,12 @@ from ._validation import (
 __all__ = ["PlaceRequest", "Placing", "plan_place"]
 
 # HTX's clock may be this far from ours without refusing a signature (12001): an order created
-# by the lost attempt is at most this much "older" than our clock says the attempt began.
+# by the lost attempt is at most this much "older" than our clock says the attempt began. Used
+# only when the lookup's reply gives no clock reading of its own.
 _CLOCK_TOLERANCE = timedelta(minutes=5)
+# With the lookup reply's ``ts``: HTX's stamps (``ts``, ``created_at``) may come from different
+# machines of HTX's, and are in whole milliseconds.
+_STAMP_TOLERANCE = timedelta(seconds=1)
 
 
 @frozen
@@ -97,8 +102,9 @@ class Placing:
     def __init__(self, engine: Engine, request: PlaceRequest) -> None:
         self.scope = Scope()
         self.request = request
-        # When the attempt began, on HTX's clock as far as we know it.
+        # When the attempt began, on HTX's clock as far as we know it, and on ours.
         self.began = datetime.fromtimestamp(engine.server_now(), UTC)
+        self.began_monotonic = time.monotonic()
         label = f"place {request.direction} {request.volume} on {_where(request)}"
         self.call: Call[str] = engine.call(
             FAMILIES[request.margin_mode].place, request.body(), self.scope, label=label
@@ -129,12 +135,25 @@ class Placing:
         raise HtxTransportError(f"the order was not placed: {reason}")
 
     def unknown_outcome(
-        self, open_orders: Iterable[TrailingOrder] | None
+        self,
+        open_orders: Iterable[TrailingOrder] | None,
+        clock: tuple[float, float] | None = None,
     ) -> HtxUnknownOutcomeError:
-        """The error for an unknown outcome, with the open orders that could be the one."""
+        """The error for an unknown outcome, with the open orders that could be the one.
+
+        ``clock``: HTX's time in the lookup's reply and our monotonic time as it was read. HTX's
+        time then, less what our clock says has passed since the attempt began, is no later than
+        HTX's time at the attempt's start (the reply also spent time on the way back): orders
+        created before it are not the lost one, whatever the offset between the two clocks.
+        """
         candidates = None
         if open_orders is not None:
-            since = self.began - _CLOCK_TOLERANCE
+            if clock is None:
+                since = self.began - _CLOCK_TOLERANCE
+            else:
+                server_time, read_at = clock
+                elapsed = max(0.0, read_at - self.began_monotonic)
+                since = datetime.fromtimestamp(server_time - elapsed, UTC) - _STAMP_TOLERANCE
             candidates = tuple(
                 order
                 for order in open_orders

@@ -29,6 +29,7 @@ __all__ = [
     "read_cancel_reply",
     "read_page",
     "read_placed",
+    "server_time",
 ]
 
 T = TypeVar("T")
@@ -101,6 +102,19 @@ class Page:
     current_page: int
     total_page: int
     total_size: int
+    server_time: float | None = None
+    """HTX's clock when it answered (the reply's ``ts``, epoch seconds), if plausible."""
+
+
+# Epoch milliseconds from 2015 to 2100: a ``ts`` outside is no clock reading.
+_TS_RANGE = range(1_420_070_400_000, 4_102_444_800_000)
+
+
+def server_time(ts: object) -> float | None:
+    """HTX's clock from a reply's ``ts`` (epoch ms), or None when it is not a plausible one."""
+    if isinstance(ts, int) and not isinstance(ts, bool) and ts in _TS_RANGE:
+        return ts / 1000.0
+    return None
 
 
 def read_page(mode: MarginMode, *, history: bool) -> Callable[[Any], Page]:
@@ -122,6 +136,7 @@ def _read_page(reply: Any, mode: MarginMode, *, history: bool) -> Page:
         current_page=_Fields(data).integer("current_page"),
         total_page=_Fields(data).integer("total_page"),
         total_size=_Fields(data).integer("total_size"),
+        server_time=server_time(getattr(reply, "ts", None)),
     )
 
 
