@@ -224,33 +224,42 @@ def test_an_identical_order_placed_before_the_attempt_is_no_candidate(
     assert [order.order_id for order in caught.value.candidates] == [created]
 
 
+@pytest.mark.parametrize("mode", MODES)
 def test_a_placement_a_gateway_refused_is_unknown_with_no_candidate(
-    sandbox: Sandbox, kind: str
+    sandbox: Sandbox, kind: str, mode: str
 ) -> None:
     """A 502 may come from a gateway that forwarded the request: not resent, and not found."""
     sandbox.control.queue_faults(Fault.BAD_GATEWAY)
     with pytest.raises(HtxUnknownOutcomeError) as caught:
-        Both(sandbox, kind).run("place_trailing_order", "BTC-USDT", **PLACE)
+        Both(sandbox, kind).run("place_trailing_order", "BTC-USDT", margin_mode=mode, **PLACE)
     assert caught.value.candidates == ()
-    assert sandbox.control.open_ids() == frozenset()
+    assert sandbox.control.open_ids(margin_mode=mode) == frozenset()
+    assert len([r for r in sandbox.control.requests() if _kind(r) == "order"]) == 1
 
 
-def test_candidates_are_none_when_the_lookup_fails_too(sandbox: Sandbox, kind: str) -> None:
+@pytest.mark.parametrize("mode", MODES)
+def test_candidates_are_none_when_the_lookup_fails_too(
+    sandbox: Sandbox, kind: str, mode: str
+) -> None:
     sandbox.control.queue_faults(Fault.DROP_AFTER_APPLY, count=10)
     with pytest.raises(HtxUnknownOutcomeError) as caught:
-        Both(sandbox, kind, max_retries=1).run("place_trailing_order", "BTC-USDT", **PLACE)
+        Both(sandbox, kind, max_retries=1).run(
+            "place_trailing_order", "BTC-USDT", margin_mode=mode, **PLACE
+        )
     assert caught.value.candidates is None
     assert "could not be read" in str(caught.value)
 
 
-def test_a_rate_limited_placement_is_resent_and_placed_once(kind: str) -> None:
+@pytest.mark.parametrize("mode", MODES)
+def test_a_rate_limited_placement_is_resent_and_placed_once(kind: str, mode: str) -> None:
     with htx_sandbox.running(rate=1, interval=0.5) as sandbox:
         both = Both(sandbox, kind, max_requests_per_second=1000)
-        first = both.run("place_trailing_order", "BTC-USDT", **PLACE)
-        second = both.run("place_trailing_order", "BTC-USDT", **PLACE)  # 1032 first, then placed
+        place = {"margin_mode": mode, **PLACE}
+        first = both.run("place_trailing_order", "BTC-USDT", **place)
+        second = both.run("place_trailing_order", "BTC-USDT", **place)  # 1032 first, then placed
         refused = [r for r in sandbox.control.requests() if r.err_code == 1032]
         assert refused, "the second was refused at least once for the rate limit"
-        assert sandbox.control.open_ids() == {first.order_id, second.order_id}
+        assert sandbox.control.open_ids(margin_mode=mode) == {first.order_id, second.order_id}
 
 
 # --- lists --------------------------------------------------------------------------------------
@@ -295,14 +304,38 @@ def test_an_order_listed_has_exact_values_and_aware_times(sandbox: Sandbox, kind
     assert order.triggered_price is None
 
 
-def test_paging_while_orders_are_cancelled_yields_each_open_order_once(sandbox: Sandbox) -> None:
-    opened = sandbox.control.seed_orders("BTC-USDT", generate=120)
-    with SwapClient(_keys(sandbox), base_url=sandbox.base_url, max_requests_per_second=None) as c:
-        listing = c.open_trailing_orders("BTC-USDT")
-        first = [next(listing) for _ in range(50)]
-        # Between pages, someone cancels ten orders of the first page: the rest shift up.
-        c.cancel_trailing_orders("BTC-USDT", [order.order_id for order in first[:10]])
-        rest = list(listing)
+def _list_cancelling_between_pages(
+    sandbox: Sandbox, kind: str, mode: str
+) -> tuple[list[TrailingOrder], list[TrailingOrder]]:
+    """The open orders, listed while the first ten of page 1 are cancelled before page 2."""
+    options: dict[str, Any] = {"base_url": sandbox.base_url, "max_requests_per_second": None}
+    if kind == "sync":
+        with SwapClient(_keys(sandbox), **options) as client:
+            listing = client.open_trailing_orders("BTC-USDT", margin_mode=mode)
+            first = [next(listing) for _ in range(50)]
+            ids = [order.order_id for order in first[:10]]
+            client.cancel_trailing_orders("BTC-USDT", ids, margin_mode=mode)
+            return first, list(listing)
+
+    async def run_async() -> tuple[list[TrailingOrder], list[TrailingOrder]]:
+        transport = "aiohttp" if kind == "async on aiohttp" else "httpx"
+        async with AsyncSwapClient(_keys(sandbox), transport=transport, **options) as client:
+            listing = client.open_trailing_orders("BTC-USDT", margin_mode=mode)
+            first = [await anext(listing) for _ in range(50)]
+            ids = [order.order_id for order in first[:10]]
+            await client.cancel_trailing_orders("BTC-USDT", ids, margin_mode=mode)
+            return first, [order async for order in listing]
+
+    return asyncio.run(run_async())
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_paging_while_orders_are_cancelled_yields_each_open_order_once(
+    sandbox: Sandbox, kind: str, mode: str
+) -> None:
+    opened = sandbox.control.seed_orders("BTC-USDT", generate=120, margin_mode=mode)
+    # Between pages, ten orders of the first page are cancelled: the rest shift up.
+    first, rest = _list_cancelling_between_pages(sandbox, kind, mode)
     seen = [order.order_id for order in first + rest]
     assert len(seen) == len(set(seen)), "no order twice"
     assert set(seen) >= set(opened) - {order.order_id for order in first[:10]}
@@ -409,12 +442,15 @@ def test_cancel_all_cancels_every_open_order_in_one_request(
     assert again == CancelAllResult(cancelled=(), failed=(), complete=True), "1051: nothing left"
 
 
-def test_cancel_all_with_a_lost_reply_is_not_complete(sandbox: Sandbox, kind: str) -> None:
-    opened = sandbox.control.seed_orders("BTC-USDT", generate=5)
+@pytest.mark.parametrize("mode", MODES)
+def test_cancel_all_with_a_lost_reply_is_not_complete(
+    sandbox: Sandbox, kind: str, mode: str
+) -> None:
+    opened = sandbox.control.seed_orders("BTC-USDT", generate=5, margin_mode=mode)
     sandbox.control.queue_faults(Fault.DROP_AFTER_APPLY)
-    result = Both(sandbox, kind).run("cancel_all_trailing_orders", "BTC-USDT")
-    assert sandbox.control.open_ids() == frozenset()
-    assert sandbox.control.cancelled_ids() == set(opened)
+    result = Both(sandbox, kind).run("cancel_all_trailing_orders", "BTC-USDT", margin_mode=mode)
+    assert sandbox.control.open_ids(margin_mode=mode) == frozenset()
+    assert sandbox.control.cancelled_ids(margin_mode=mode) == set(opened)
     assert result.cancelled == ()
     assert result.complete is False, "the empty answer can't account for the lost one"
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
 import subprocess
 import sys
 
+import pytest
+
 import htx_swap
-from htx_swap import signing
+from htx_swap import AsyncSwapClient, SwapClient, signing
 
 INTENDED = {
     "AsyncSwapClient",
@@ -64,3 +67,66 @@ def test_import_does_not_load_asyncio() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert loaded.stdout.strip() == "False"
+
+
+# Issue 14's public API, as written there: positional parameters, then keyword-only ones with
+# their defaults (REQUIRED: no default). Extra keyword-only parameters may follow (pair= and
+# contract_type= where HTX accepts them), never before or between these.
+REQUIRED = inspect.Parameter.empty
+FAMILY_API: dict[str, tuple[list[str], list[tuple[str, object]]]] = {
+    "place_trailing_order": (
+        ["contract_code"],
+        [
+            ("direction", REQUIRED),
+            ("volume", REQUIRED),
+            ("callback_rate", REQUIRED),
+            ("active_price", REQUIRED),
+            ("order_price_type", REQUIRED),
+            ("offset", None),
+            ("lever_rate", None),
+            ("reduce_only", None),
+            ("margin_mode", "isolated"),
+        ],
+    ),
+    "cancel_trailing_orders": (
+        ["contract_code", "order_ids"],
+        [("margin_mode", "isolated"), ("progress", None)],
+    ),
+    "cancel_all_trailing_orders": (
+        ["contract_code"],
+        [("direction", None), ("offset", None), ("margin_mode", "isolated")],
+    ),
+    "open_trailing_orders": (
+        ["contract_code=None"],
+        [("margin_mode", "isolated"), ("trade_type", None)],
+    ),
+    "trailing_order_history": (
+        ["contract_code=None"],
+        [
+            ("margin_mode", "isolated"),
+            ("status", None),
+            ("trade_type", None),
+            ("days", None),
+            ("sort_by", None),
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("client", [SwapClient, AsyncSwapClient], ids=lambda c: c.__name__)
+@pytest.mark.parametrize("method", list(FAMILY_API))
+def test_the_family_methods_have_the_issued_signatures(client: type, method: str) -> None:
+    positional, keywords = FAMILY_API[method]
+    parameters = list(inspect.signature(getattr(client, method)).parameters.values())[1:]
+    given = [
+        p.name if p.default is REQUIRED else f"{p.name}={p.default!r}"
+        for p in parameters
+        if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+    ]
+    assert given == positional
+    keyword_only = [
+        (p.name, p.default) for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY
+    ]
+    assert keyword_only[: len(keywords)] == keywords
+    assert all(name in ("pair", "contract_type") for name, _ in keyword_only[len(keywords) :])
+    assert len(parameters) == len(given) + len(keyword_only), "no *args or **kwargs"
