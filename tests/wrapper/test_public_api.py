@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import pytest
 
 import htx_swap
 from htx_swap import AsyncSwapClient, SwapClient, signing
+from htx_swap._operations import OPERATIONS, Operation
 
 INTENDED = {
     "AsyncSwapClient",
@@ -67,6 +69,34 @@ def test_import_does_not_load_asyncio() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert loaded.stdout.strip() == "False"
+
+
+def test_import_does_not_load_the_generated_models() -> None:
+    """The generated models (some sixty attrs classes, most of the cold-start cost) load with the
+    first request, and a constructed client still needs none of them."""
+    code = (
+        "import sys, htx_swap\n"
+        "htx_swap.SwapClient(htx_swap.Credentials('k', 's')).close()\n"
+        "print(sorted(m for m in sys.modules if m.startswith('htx_swap_client.')))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.strip() == "['htx_swap_client.client', 'htx_swap_client.types']"
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda operation: operation.path)
+def test_each_declared_operation_names_a_generated_sender_of_its_own_path(
+    operation: Operation[object],
+) -> None:
+    """The declarations name the generated client by strings (loaded on first use): each one
+    must exist and send to the declared path."""
+    module = importlib.import_module(operation.generated)
+    assert callable(operation.send)
+    assert callable(operation.send_async)
+    assert f'"url": "{operation.path}"' in inspect.getsource(module)
+    assert operation.reply_type.__name__ == operation.reply_model
+    assert operation.reply_type.__module__.startswith("htx_swap_client.models.")
 
 
 # Issue 14's public API, as written there: positional parameters, then keyword-only ones with

@@ -9,16 +9,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from htx_swap_client.models import (
-    CancelAllCrossTrailingOrdersRequest,
-    CancelAllTrailingOrdersRequest,
-    CancelCrossTrailingOrdersRequest,
-    CancelTrailingOrdersRequest,
-)
-from htx_swap_client.models.cancel_all_offset import CancelAllOffset
-from htx_swap_client.models.direction import Direction
 from htx_swap_client.types import UNSET
 
 from ._codes import HtxCode
@@ -36,6 +28,10 @@ from ._validation import (
     validate_choice,
     validate_contract,
 )
+
+if TYPE_CHECKING:
+    from htx_swap_client.models.cancel_all_offset import CancelAllOffset
+    from htx_swap_client.models.direction import Direction
 
 __all__ = ["CancelAll", "CancelBatch", "Progress", "plan_cancel", "plan_cancel_all"]
 
@@ -149,6 +145,8 @@ def plan_cancel(
         margin_mode, contract_code, pair=pair, contract_type=contract_type, pair_needs_type=True
     )
     ids = normalize_order_ids(order_ids)
+    from htx_swap_client.models import CancelCrossTrailingOrdersRequest, CancelTrailingOrdersRequest
+
     request = (
         CancelTrailingOrdersRequest
         if contract.margin_mode is MarginMode.ISOLATED
@@ -219,12 +217,17 @@ def plan_cancel_all(
     filters: dict[str, Any] = {
         "direction": UNSET
         if direction is None
-        else cast(Direction, validate_choice("direction", direction, DIRECTIONS)),
+        else cast("Direction", validate_choice("direction", direction, DIRECTIONS)),
         "offset": UNSET
         if offset is None
-        else cast(CancelAllOffset, validate_choice("offset", offset, CANCEL_ALL_OFFSETS)),
+        else cast("CancelAllOffset", validate_choice("offset", offset, CANCEL_ALL_OFFSETS)),
     }
     operation = FAMILIES[contract.margin_mode].cancel_all
+    from htx_swap_client.models import (
+        CancelAllCrossTrailingOrdersRequest,
+        CancelAllTrailingOrdersRequest,
+    )
+
     if contract.margin_mode is MarginMode.ISOLATED:
         body: Any = CancelAllTrailingOrdersRequest(**contract.given(), **filters)
     else:

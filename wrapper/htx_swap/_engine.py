@@ -32,7 +32,6 @@ import httpx
 from attrs import field, frozen
 
 from htx_swap_client import Client
-from htx_swap_client.models import ErrorReply
 from htx_swap_client.types import Response
 
 from ._codes import (
@@ -55,6 +54,8 @@ from ._wire import AttemptTrace, current_attempt
 
 if TYPE_CHECKING:
     import asyncio
+
+    from htx_swap_client.models import ErrorReply
 
     from ._auth import HtxAuth
 
@@ -276,6 +277,8 @@ class Call(Generic[T]):
             self._log(latency, "answered")
             self.outcome = Answered(value)
             return None
+        from htx_swap_client.models import ErrorReply  # loaded with the first reply (_operations)
+
         if isinstance(reply, ErrorReply):
             return self._judge_error_envelope(reply, response.headers, attempt, latency)
         status = int(response.status_code)

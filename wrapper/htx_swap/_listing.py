@@ -11,16 +11,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from htx_swap_client.models import (
-    GetCrossOpenTrailingOrdersRequest,
-    GetCrossTrailingOrderHistoryRequest,
-    GetOpenTrailingOrdersRequest,
-    GetTrailingOrderHistoryRequest,
-)
-from htx_swap_client.models.history_sort_by import HistorySortBy
-from htx_swap_client.models.trade_type import TradeType
 from htx_swap_client.types import UNSET
 
 from ._engine import Answered, Call, Engine, Refused, Scope
@@ -36,6 +28,10 @@ from ._validation import (
     validate_days,
     validate_trade_type,
 )
+
+if TYPE_CHECKING:
+    from htx_swap_client.models.history_sort_by import HistorySortBy
+    from htx_swap_client.models.trade_type import TradeType
 
 __all__ = ["PAGE_SIZE", "Listing", "plan_history", "plan_open_orders"]
 
@@ -136,9 +132,14 @@ def plan_open_orders(
     kind = validate_trade_type(trade_type)
     filters: dict[str, Any] = {
         **contract.given(),
-        "trade_type": UNSET if kind is None else cast(TradeType, kind),
+        "trade_type": UNSET if kind is None else cast("TradeType", kind),
         "page_size": PAGE_SIZE,
     }
+    from htx_swap_client.models import (
+        GetCrossOpenTrailingOrdersRequest,
+        GetOpenTrailingOrdersRequest,
+    )
+
     request = (
         GetOpenTrailingOrdersRequest
         if contract.margin_mode is MarginMode.ISOLATED
@@ -169,13 +170,18 @@ def plan_history(
     filters: dict[str, Any] = {
         **contract.given(),
         "status": _history_status(status),
-        "trade_type": cast(TradeType, 0 if kind is None else kind),
+        "trade_type": cast("TradeType", 0 if kind is None else kind),
         "create_date": MAX_HISTORY_DAYS if days is None else validate_days(days),
         "sort_by": UNSET
         if sort_by is None
-        else cast(HistorySortBy, validate_choice("sort_by", sort_by, SORT_BY)),
+        else cast("HistorySortBy", validate_choice("sort_by", sort_by, SORT_BY)),
         "page_size": PAGE_SIZE,
     }
+    from htx_swap_client.models import (
+        GetCrossTrailingOrderHistoryRequest,
+        GetTrailingOrderHistoryRequest,
+    )
+
     request = (
         GetTrailingOrderHistoryRequest
         if contract.margin_mode is MarginMode.ISOLATED

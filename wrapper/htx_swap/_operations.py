@@ -9,24 +9,14 @@ adding an operation is adding a declaration here, never a copy of the send path.
 from __future__ import annotations
 
 import enum
+import functools
+import importlib
 from collections.abc import Awaitable, Callable, Iterator
+from types import ModuleType
 from typing import Any, Generic, TypeVar
 
 from attrs import frozen
 
-from htx_swap_client import models
-from htx_swap_client.api.swap_strategy_order_interface import (
-    cancel_all_cross_trailing_orders,
-    cancel_all_trailing_orders,
-    cancel_cross_trailing_orders,
-    cancel_trailing_orders,
-    get_cross_open_trailing_orders,
-    get_cross_trailing_order_history,
-    get_open_trailing_orders,
-    get_trailing_order_history,
-    place_cross_trailing_order,
-    place_trailing_order,
-)
 from htx_swap_client.types import Response
 
 from ._orders import MarginMode
@@ -90,6 +80,16 @@ TRADE_INTERFACE_LIMIT = InterfaceLimit(requests=5, seconds=1.0)
 POOLS = {Pool.TRADE: PoolLimit(requests=72, seconds=3.0), Pool.READ: PoolLimit(72, 3.0)}
 
 
+# The generated client is named here and imported on first use: its models are some sixty attrs
+# classes built at import (about 80 ms), which `import htx_swap` and `htx-swap --help` skip.
+_GENERATED_OPERATIONS = "htx_swap_client.api.swap_strategy_order_interface"
+
+
+@functools.cache
+def _generated(module: str) -> ModuleType:
+    return importlib.import_module(module)
+
+
 @frozen
 class Operation(Generic[T]):
     """One HTX operation: how to send it, read its reply, pace it and retry it."""
@@ -98,24 +98,41 @@ class Operation(Generic[T]):
     """What it does, for log lines: ``"cancel"``, ``"place"``..."""
     path: str
     """Its path on HTX; also the key of its per-interface limit."""
-    send: Callable[..., Response[Any]]
-    """The generated ``sync_detailed``."""
-    send_async: Callable[..., Awaitable[Response[Any]]]
-    """The generated ``asyncio_detailed``."""
-    reply_type: type[Any]
-    """The generated model of its ``status: ok`` envelope."""
+    generated: str
+    """The generated module that sends it (``sync_detailed``, ``asyncio_detailed``)."""
+    reply_model: str
+    """The name of the generated model of its ``status: ok`` envelope."""
     read: Callable[[Any], T]
     """Reads an ``ok`` envelope into the SDK's value; raises UnreadableReply on bad shapes."""
     safety: RetrySafety
     pool: Pool
     interface_limit: InterfaceLimit | None
 
+    @property
+    def send(self) -> Callable[..., Response[Any]]:
+        """The generated ``sync_detailed``."""
+        function: Callable[..., Response[Any]] = _generated(self.generated).sync_detailed
+        return function
+
+    @property
+    def send_async(self) -> Callable[..., Awaitable[Response[Any]]]:
+        """The generated ``asyncio_detailed``."""
+        function: Callable[..., Awaitable[Response[Any]]]
+        function = _generated(self.generated).asyncio_detailed
+        return function
+
+    @property
+    def reply_type(self) -> type[Any]:
+        """The generated model of its ``status: ok`` envelope."""
+        model: type[Any] = getattr(_generated("htx_swap_client.models"), self.reply_model)
+        return model
+
 
 def _declare(
     name: str,
     path: str,
-    generated: Any,
-    reply_type: type[Any],
+    generated: str,
+    reply_model: str,
     read: Callable[[Any], T],
     safety: RetrySafety,
     pool: Pool,
@@ -124,9 +141,8 @@ def _declare(
     return Operation(
         name=name,
         path=f"/linear-swap-api/v1/{path}",
-        send=generated.sync_detailed,
-        send_async=generated.asyncio_detailed,
-        reply_type=reply_type,
+        generated=f"{_GENERATED_OPERATIONS}.{generated}",
+        reply_model=reply_model,
         read=read,
         safety=safety,
         pool=pool,
@@ -158,35 +174,35 @@ class Family:
 
 FAMILIES = {
     _ISOLATED: Family(
-        place=_declare("place", "swap_track_order", place_trailing_order,
-                       models.PlaceTrailingOrderReply, read_placed, *_PLACE),
-        cancel=_declare("cancel", "swap_track_cancel", cancel_trailing_orders,
-                        models.CancelTrailingOrdersReply, read_cancel_reply, *_CANCEL),
-        cancel_all=_declare("cancel all", "swap_track_cancelall", cancel_all_trailing_orders,
-                            models.CancelAllTrailingOrdersReply, read_cancel_reply, *_CANCEL),
+        place=_declare("place", "swap_track_order", "place_trailing_order",
+                       "PlaceTrailingOrderReply", read_placed, *_PLACE),
+        cancel=_declare("cancel", "swap_track_cancel", "cancel_trailing_orders",
+                        "CancelTrailingOrdersReply", read_cancel_reply, *_CANCEL),
+        cancel_all=_declare("cancel all", "swap_track_cancelall", "cancel_all_trailing_orders",
+                            "CancelAllTrailingOrdersReply", read_cancel_reply, *_CANCEL),
         open_orders=_declare("list open orders", "swap_track_openorders",
-                             get_open_trailing_orders, models.GetOpenTrailingOrdersReply,
+                             "get_open_trailing_orders", "GetOpenTrailingOrdersReply",
                              read_page(_ISOLATED, history=False), *_READ),
-        history=_declare("read history", "swap_track_hisorders", get_trailing_order_history,
-                         models.GetTrailingOrderHistoryReply,
+        history=_declare("read history", "swap_track_hisorders", "get_trailing_order_history",
+                         "GetTrailingOrderHistoryReply",
                          read_page(_ISOLATED, history=True), *_READ),
     ),
     _CROSS: Family(
-        place=_declare("place", "swap_cross_track_order", place_cross_trailing_order,
-                       models.PlaceCrossTrailingOrderReply, read_placed, *_PLACE),
-        cancel=_declare("cancel", "swap_cross_track_cancel", cancel_cross_trailing_orders,
-                        models.CancelCrossTrailingOrdersReply, read_cancel_reply, *_CANCEL),
+        place=_declare("place", "swap_cross_track_order", "place_cross_trailing_order",
+                       "PlaceCrossTrailingOrderReply", read_placed, *_PLACE),
+        cancel=_declare("cancel", "swap_cross_track_cancel", "cancel_cross_trailing_orders",
+                        "CancelCrossTrailingOrdersReply", read_cancel_reply, *_CANCEL),
         cancel_all=_declare("cancel all", "swap_cross_track_cancelall",
-                            cancel_all_cross_trailing_orders,
-                            models.CancelAllCrossTrailingOrdersReply, read_cancel_reply,
+                            "cancel_all_cross_trailing_orders",
+                            "CancelAllCrossTrailingOrdersReply", read_cancel_reply,
                             *_CANCEL),
         open_orders=_declare("list open orders", "swap_cross_track_openorders",
-                             get_cross_open_trailing_orders,
-                             models.GetCrossOpenTrailingOrdersReply,
+                             "get_cross_open_trailing_orders",
+                             "GetCrossOpenTrailingOrdersReply",
                              read_page(_CROSS, history=False), *_READ),
         history=_declare("read history", "swap_cross_track_hisorders",
-                         get_cross_trailing_order_history,
-                         models.GetCrossTrailingOrderHistoryReply,
+                         "get_cross_trailing_order_history",
+                         "GetCrossTrailingOrderHistoryReply",
                          read_page(_CROSS, history=True), *_READ),
     ),
 }  # fmt: skip

@@ -11,14 +11,10 @@ import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from attrs import asdict, frozen
 
-from htx_swap_client.models import PlaceCrossTrailingOrderRequest, PlaceTrailingOrderRequest
-from htx_swap_client.models.direction import Direction
-from htx_swap_client.models.trailing_order_offset import TrailingOrderOffset
-from htx_swap_client.models.trailing_order_price_type import TrailingOrderPriceType
 from htx_swap_client.types import UNSET
 
 from ._engine import Answered, Call, Engine, Refused, Scope, Unsettled
@@ -38,6 +34,12 @@ from ._validation import (
     validate_reduce_only,
     validate_volume,
 )
+
+if TYPE_CHECKING:
+    from htx_swap_client.models import PlaceCrossTrailingOrderRequest, PlaceTrailingOrderRequest
+    from htx_swap_client.models.direction import Direction
+    from htx_swap_client.models.trailing_order_offset import TrailingOrderOffset
+    from htx_swap_client.models.trailing_order_price_type import TrailingOrderPriceType
 
 __all__ = ["PlaceRequest", "Placing", "plan_place"]
 
@@ -69,13 +71,15 @@ class PlaceRequest:
 
     def body(self) -> PlaceTrailingOrderRequest | PlaceCrossTrailingOrderRequest:
         """The generated request model (decimals go out as JSON numbers, volume as an integer)."""
+        from htx_swap_client.models import PlaceCrossTrailingOrderRequest, PlaceTrailingOrderRequest
+
         common: dict[str, Any] = {
-            "direction": cast(Direction, self.direction),
+            "direction": cast("Direction", self.direction),
             "volume": self.volume,
             "callback_rate": float(self.callback_rate),
             "active_price": float(self.active_price),
-            "order_price_type": cast(TrailingOrderPriceType, self.order_price_type),
-            "offset": UNSET if self.offset is None else cast(TrailingOrderOffset, self.offset),
+            "order_price_type": cast("TrailingOrderPriceType", self.order_price_type),
+            "offset": UNSET if self.offset is None else cast("TrailingOrderOffset", self.offset),
             "lever_rate": UNSET if self.lever_rate is None else self.lever_rate,
             "reduce_only": UNSET if self.reduce_only is None else int(self.reduce_only),
         }
