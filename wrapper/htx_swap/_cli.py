@@ -3,6 +3,7 @@
     htx-swap trailing place      --contract-code BTC-USDT --direction buy --volume 1
                                  --callback-rate 0.01 --active-price 40000
                                  --order-price-type optimal_5 [--offset open] [--lever-rate 5]
+                                 [--reduce-only | --no-reduce-only]
     htx-swap trailing list       [--contract-code BTC-USDT] [--trade-type N]
     htx-swap trailing history    [--contract-code BTC-USDT] [--status cancelled,...] [--days 7]
     htx-swap trailing cancel     --contract-code BTC-USDT [ID ...] [--from-file PATH | -]
@@ -118,7 +119,12 @@ def _build_parser() -> argparse.ArgumentParser:
     place.add_argument("--order-price-type", required=True, choices=ORDER_PRICE_TYPES)
     place.add_argument("--offset", choices=PLACE_OFFSETS)
     place.add_argument("--lever-rate", type=_bounded(1, 1000))
-    place.add_argument("--reduce-only", action="store_true", default=None)
+    # Neither flag: reduce_only is left out and HTX applies its default.
+    place.add_argument(
+        "--reduce-only",
+        action=argparse.BooleanOptionalAction,
+        help="only reduce a position (sends reduce_only 1; --no-reduce-only sends 0)",
+    )
 
     listing = actions.add_parser(
         "list",
