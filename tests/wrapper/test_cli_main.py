@@ -220,6 +220,23 @@ def test_ctrl_c_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
     assert (status, err) == (130, "htx-swap: interrupted\n")
 
 
+def test_ctrl_c_during_a_placement_says_the_order_may_exist_and_exits_130(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(SwapClient, "place_trailing_order", interrupted)
+    status, out, err = run(
+        "trailing", "place", "--contract-code", CONTRACT, "--sandbox", *PLACE
+    )  # fmt: skip
+    assert (status, out) == (130, "")
+    assert err == (
+        "htx-swap: interrupted: the order may have been placed; "
+        "check with `htx-swap trailing list`\n"
+    )
+
+
 def test_the_sandbox_command_announces_its_url_keys_and_orders(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -17,7 +17,8 @@ HTX_SECRET_KEY.
 Exit status: 0 done (every order cancelled, the order placed, the list read); 1 when any order
 failed or is unresolved, a placement's outcome is unknown, a cancel-all is incomplete, or HTX
 refused or stopped answering; 2 for usage, input and credential errors; 130 on Ctrl-C (after
-reporting what was settled); 141 when stdout is closed early (as a command killed by SIGPIPE).
+reporting what was settled; during a placement, saying the order may exist); 141 when stdout is
+closed early (as a command killed by SIGPIPE).
 Errors are one line on stderr. Text from the network is printed with control characters escaped.
 """
 
@@ -353,6 +354,14 @@ def _place(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             else:
                 write_unknown_outcome(unknown, out)
             return EXIT_NOT_DONE
+        except KeyboardInterrupt:
+            # The request may already be on its way or applied: a bare "interrupted" would
+            # suggest nothing happened, and placing again could open a second order.
+            err.write(
+                "htx-swap: interrupted: the order may have been placed; "
+                "check with `htx-swap trailing list`\n"
+            )
+            return EXIT_INTERRUPTED
     if args.json:
         out.write(placed_json(placed))
     else:
