@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+import htx_sandbox
+from htx_swap import CancelResult, Credentials, HtxAuthError, SwapClient
+
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 RESULTS = (ROOT / "benchmarks" / "results.md").read_text(encoding="utf-8")
@@ -57,3 +60,21 @@ def test_the_aiohttp_transport_figures_are_the_benchmarks() -> None:
     assert quoted_ids == pytest.approx(measured_ids, rel=0.15)
     assert float(throughput.group(1)) == pytest.approx(quoted_ids[0] / quoted_ids[1], abs=0.01)
     assert float(throughput.group(1)) == pytest.approx(measured_ids[0] / measured_ids[1], rel=0.15)
+
+
+def test_only_cancel_by_id_errors_carry_a_partial_result() -> None:
+    """The README's errors bullet says `.result` comes with cancel_trailing_orders' errors and
+    is None for the other calls; so it is, here with keys HTX refuses."""
+    bullet = _paragraph("- **Errors**")
+    sentence = next(part for part in bullet.split(". ") if "partial result as `.result`" in part)
+    assert "`cancel_trailing_orders`" in sentence
+    assert "any other call, `.result` is None" in bullet
+    with htx_sandbox.running(rate=None) as sandbox:
+        keys = Credentials(sandbox.credentials.access_key, "not-the-secret-key")
+        with SwapClient(keys, base_url=sandbox.base_url, max_requests_per_second=None) as client:
+            with pytest.raises(HtxAuthError) as listing:
+                list(client.open_trailing_orders("BTC-USDT"))
+            with pytest.raises(HtxAuthError) as cancelling:
+                client.cancel_trailing_orders("BTC-USDT", ["11", "12"])
+    assert listing.value.result is None
+    assert cancelling.value.result == CancelResult(cancelled=(), failed=(), unresolved=("11", "12"))
