@@ -1650,7 +1650,12 @@ FINDINGS = """\
   and imported httpcore (about 20 ms, the first time). **Done**: one TLS context per process,
   built on the first `https://` request; transports created on the first request.
 
-## What profiling found, and what was done (2026-11-26, this machine)
+## Earlier run (2026-11-26), kept for comparison: superseded by the run above
+
+What profiling found then, and what was done, as written that day. Where it differs from the
+run above, the run above holds: workers are now sized from the measured round trip (4 with
+pacing off; the cap is still 32), AsyncSwapClient on aiohttp meets issue 15's async
+per-request target (row 1), and cold start is over its 1.3x target (row 3).
 
 - **AsyncSwapClient costs what `httpx.AsyncClient` costs.** cProfile of 200 async cancels: the
   SDK's own code is noise; the time is in httpx/httpcore/anyio. A quarter of it (about 450 µs of
