@@ -1575,7 +1575,7 @@ process's CPU time is the client's alone.
   "now" is compared with "before" between the two children. Issue 15's targets: SwapClient
   ≤ 0.9x ccxt; AsyncSwapClient on aiohttp ≤ 2.0x ccxt async; on httpx no worse than before
   (≤ 1x before, between the children, and ≤ 3.07x ccxt async, the 2026-11-26 ratio).
-- **Bulk cancel**: the sandbox allows {rate} requests per key in any 1 s (strict sliding window)
+- **Bulk cancel**: the sandbox allows {rate} requests per account in any 1 s (strict sliding window)
   and holds every reply {latency} s; the clients run with `max_requests_per_second={rate}`, a
   fresh client per run. Achieved rate = requests the sandbox recorded (rejected ones included)
   / (its first arrival to the client's last reply). A finite run can exceed 1.00 of the limit:

@@ -196,7 +196,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "--rate",
         type=_bounded(0, 1_000_000),
         default=5,
-        help="requests per second per key, a whole number (0: unlimited)",
+        help="requests per second per account to each trade path, a whole number (0: unlimited)",
     )
     return parser
 
