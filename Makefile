@@ -16,7 +16,8 @@ export NO_UPDATE_NOTIFIER := 1
 .PHONY: help setup demo test lint lint-spec check-generated typecheck pytest regenerate bench publish-spec clean
 
 help:
-	@echo "make demo          cancel trailing orders against the local sandbox"
+	@echo "make demo          a trailing order's life cycle against the local sandbox:"
+	@echo "                   place, list, cancel by ID, cancel-all, history"
 	@echo "make test          every check: spec lint, generated client, ruff, mypy, tests"
 	@echo "make regenerate    rewrite generated/ from the spec"
 	@echo "make bench         benchmarks (writes benchmarks/results.md)"

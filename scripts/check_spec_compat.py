@@ -23,7 +23,8 @@ the spec's own (its description, "Compatibility"):
 A pattern change is judged conservatively: it widens (or narrows) only when the two patterns are
 the same text apart from ``{m,n}`` bounds that all moved the same way; anything else is breaking
 on both sides. Every version but the first also needs its ``## <version>`` entry in
-``openapi/CHANGELOG.md``. Each finding is printed (any amount of output), then one verdict line.
+``openapi/CHANGELOG.md``. Each finding is printed (any amount of output), then one verdict line;
+if stdout's reader stops early (``| head``), the rest is dropped and the verdict goes to stderr.
 
 Exit status: 0 pass, 1 fail, 2 usage error.
 """
@@ -31,9 +32,10 @@ Exit status: 0 pass, 1 fail, 2 usage error.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,8 +87,37 @@ class GateError(Exception):
     """A failure the gate reports as its verdict."""
 
 
+class Output:
+    """Stdout, until its reader goes away (``check-spec-compat | head``): from then on the
+    findings are dropped and the verdict goes to stderr, so it isn't lost, and the exit status
+    still follows it."""
+
+    closed = False
+
+    @classmethod
+    def close(cls) -> None:
+        cls.closed = True
+        # Stdout onto /dev/null: the interpreter's last flush would raise BrokenPipeError again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+    @classmethod
+    def lines(cls, lines: Iterable[str]) -> None:
+        if cls.closed:
+            return
+        try:
+            for line in lines:
+                print(line)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            cls.close()
+
+
 def say(line: str) -> None:
-    print(f"{PREFIX} {line}", flush=True)
+    Output.lines([f"{PREFIX} {line}"])
+    if Output.closed:
+        print(f"{PREFIX} {line}", file=sys.stderr, flush=True)
 
 
 # --- comparing two documents ------------------------------------------------------------------
@@ -756,9 +787,7 @@ def check(spec: Path, published_dir: Path, changelog: Path) -> str:
         )
 
     findings = compare(published_doc, working_doc)
-    for finding in findings:
-        print(finding)
-    sys.stdout.flush()
+    Output.lines(str(finding) for finding in findings)
     needed = required_level(findings) or "patch"
     counts = ", ".join(
         f"{sum(f.level == level for f in findings)} {level}"

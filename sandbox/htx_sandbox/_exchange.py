@@ -9,8 +9,10 @@ mode: isolated and cross are separate books, so an isolated order's ID sent to a
 is 1061, and the reverse, as is an order of another account or another contract.
 
 Limits, as HTX states them (FACTS.md, TRAILING-FAMILY.md §1):
-- per interface: place, cancel and cancel-all allow `rate` requests per access key in any
-  `interval` seconds (5 per 1 s), each path counted on its own; reads have no such limit;
+- per interface: place, cancel and cancel-all allow `rate` requests per UID in any `interval`
+  seconds (5 per 1 s), each path counted on its own; reads have no such limit. HTX doesn't say
+  whether per user or per key; the spec says per user, the stricter reading, so every key of
+  an account draws on the same windows;
 - per UID, on top: a trade pool (place, cancel, cancel-all of both modes) and a read pool (open
   orders and history of both modes), each `pool_rate` requests in any `pool_interval` seconds
   (72 per 3 s).
@@ -156,8 +158,8 @@ class Stats:
     cancelled: int
     """Orders cancelled by requests (cancel and cancel-all)."""
     max_window_count: Mapping[str, int]
-    """Per access key, the most authenticated requests to one limited interface (place, cancel,
-    cancel-all; each path on its own) that started in one `interval`."""
+    """Per UID, the most authenticated requests to one limited interface (place, cancel,
+    cancel-all; each path on its own) that started in one `interval`, from any of its keys."""
     max_pool_count: Mapping[str, Mapping[str, int]] = field(factory=dict)
     """Per UID, per pool (`trade`, `read`), the most authenticated requests that started in one
     `pool_interval`."""
@@ -285,7 +287,7 @@ class Exchange:
         """Build an exchange knowing `contract_code` (and, in cross margin, its quarter futures),
         with `orders` open isolated orders in it.
 
-        `rate` per `interval` is each limited interface's limit per key and `pool_rate` per
+        `rate` per `interval` is each limited interface's limit per UID and `pool_rate` per
         `pool_interval` each per-UID pool's; `rate=None` means no limits at all. `mix` also
         seeds open orders on a second isolated contract and, in cross margin, on the contract's
         swap and its quarter futures (see `initial_orders`).
@@ -335,12 +337,11 @@ class Exchange:
             if auth.err_code is not None or auth.access_key is None:
                 headers = self._peek_headers(auth.access_key, operation, now)
                 return self._refuse(admission, headers, auth.err_code or 403, auth.err_msg)
-            key = auth.access_key
-            uid = self._uids[key]
+            uid = self._uids[auth.access_key]
             if operation.limited:
-                self._seen.setdefault((key, operation), []).append(now)
+                self._seen.setdefault((uid, operation), []).append(now)
             self._pool_seen.setdefault((uid, operation.pool), []).append(now)
-            windows = self._windows_for(key, uid, operation)
+            windows = self._windows_for(uid, operation)
             admitted = all(limit.has_room(slot, now) for limit, slot in windows)
             if admitted:
                 for limit, slot in windows:
@@ -393,8 +394,8 @@ class Exchange:
     def add_credentials(self, credentials: Credentials, *, uid: str | None = None) -> None:
         """Accept another access key: its own account, or the account `uid` names.
 
-        Each key has its own per-interface windows; keys of one account share its pools and
-        see its orders. The account of the sandbox's own key is that key.
+        Keys of one account share its per-interface windows and its pools, and see its orders.
+        The account of the sandbox's own key is that key.
         """
         with self._lock:
             self._secrets[credentials.access_key] = credentials.secret_key
@@ -573,9 +574,9 @@ class Exchange:
             order_errors = dict(self._order_errors)
             cancelled, placed = self._cancelled_count, self._placed_count
             interfaces: dict[str, int] = {}
-            for (key, _), times in self._seen.items():
+            for (uid, _), times in self._seen.items():
                 count = max_window_count(times, self._limits.interval)
-                interfaces[key] = max(interfaces.get(key, 0), count)
+                interfaces[uid] = max(interfaces.get(uid, 0), count)
             pools: dict[str, dict[str, int]] = {}
             for (uid, pool), times in self._pool_seen.items():
                 count = max_window_count(times, self._limits.pool_interval)
@@ -594,11 +595,13 @@ class Exchange:
         )
 
     def max_window_count(self, access_key: str | None = None) -> int:
-        """The most authenticated requests one key (or any key) started to one limited
-        interface in one `interval`."""
+        """The most authenticated requests the account of `access_key` (or any account) started
+        to one limited interface in one `interval`, from any of its keys."""
         counts = self.stats().max_window_count
         if access_key is not None:
-            return counts.get(access_key, 0)
+            with self._lock:
+                uid = self._uids.get(access_key)
+            return 0 if uid is None else counts.get(uid, 0)
         return max(counts.values(), default=0)
 
     def max_pool_count(self, pool: Pool | str = Pool.TRADE, uid: str | None = None) -> int:
@@ -637,7 +640,7 @@ class Exchange:
         pool_rate: float | None = DEFAULT_POOL_RATE,
         pool_interval: float = DEFAULT_POOL_INTERVAL,
     ) -> None:
-        """Allow `rate` requests per key to each limited interface in any `interval` seconds
+        """Allow `rate` requests per UID to each limited interface in any `interval` seconds
         and `pool_rate` per UID to each pool in any `pool_interval`; `rate=None` means no limits
         at all, `pool_rate=None` no pools. The windows start afresh. Nothing changes on a
         ValueError."""
@@ -692,7 +695,7 @@ class Exchange:
         self.initial_orders: Mapping[MarginMode, Mapping[str, tuple[str, ...]]] = initial
         self._log: list[RequestRecord] = []
         self._order_errors: Counter[int] = Counter()
-        self._seen: dict[tuple[str, Operation], list[float]] = {}
+        self._seen: dict[tuple[str, Operation], list[float]] = {}  # by UID
         self._pool_seen: dict[tuple[str, Pool], list[float]] = {}
         self._cancelled_count = 0
         self._placed_count = 0
@@ -738,16 +741,15 @@ class Exchange:
             for pool in Pool:
                 self._pools[pool] = SlidingWindow(limits.pool_rate, limits.pool_interval)
 
-    def _windows_for(
-        self, key: str, uid: str, operation: Operation
-    ) -> list[tuple[SlidingWindow, object]]:
-        """The windows a request counts in, each with its slot key; the pool's first."""
+    def _windows_for(self, uid: str, operation: Operation) -> list[tuple[SlidingWindow, object]]:
+        """The windows a request counts in, each with its slot key; the pool's first. Both are
+        the account's: HTX's interface limit read as per user, as the spec has it."""
         windows: list[tuple[SlidingWindow, object]] = []
         pool = self._pools.get(operation.pool)
         if pool is not None:
             windows.append((pool, uid))
         if self._interface is not None and operation.limited:
-            windows.append((self._interface, (key, operation)))
+            windows.append((self._interface, (uid, operation)))
         return windows
 
     def _headers(self, windows: list[tuple[SlidingWindow, object]], now: float) -> dict[str, str]:
@@ -768,11 +770,9 @@ class Exchange:
     ) -> dict[str, str]:
         if access_key in self._uids:
             assert access_key is not None
-            return self._headers(
-                self._windows_for(access_key, self._uids[access_key], operation), now
-            )
+            return self._headers(self._windows_for(self._uids[access_key], operation), now)
         # A key the sandbox doesn't know has used nothing yet.
-        return self._headers(self._windows_for("", "", operation), now)
+        return self._headers(self._windows_for("", operation), now)
 
     def _draw_fault(self) -> Fault:
         return Fault.NONE if self._plan is None else self._plan.draw(self._fault_rng)

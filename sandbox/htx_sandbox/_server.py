@@ -88,9 +88,9 @@ def running(
 ) -> Iterator[Sandbox]:
     """Serve a sandbox on `host:port` (0: a free port) in a background thread while the block runs.
 
-    `rate` requests per access key to each of place, cancel and cancel-all in any `interval`
-    seconds, and `pool_rate` per account to each of the trade and read pools in any
-    `pool_interval` (None: no pools); `rate=None` means no limits at all. `orders` open
+    `rate` requests per account (all its keys together) to each of place, cancel and cancel-all
+    in any `interval` seconds, and `pool_rate` per account to each of the trade and read pools in
+    any `pool_interval` (None: no pools); `rate=None` means no limits at all. `orders` open
     isolated orders with random IDs are seeded in `contract_code`, and with `mix` a realistic
     mix beside them (`Sandbox.seeded`). `clock` (epoch seconds) defaults to the wall clock and
     may run off it to exercise the timestamp window. `public_host` (for example

@@ -1,5 +1,12 @@
 """pytest fixtures that run a local HTX sandbox (entry point `htx_sandbox`).
 
+`htx_sandbox` starts as `htx-swap sandbox` does, with open orders to work on: `DEFAULT_ORDERS`
+open isolated orders on BTC-USDT and, beside them, the realistic mix (`Sandbox.seeded`: a
+second isolated contract, and in cross margin the swap and its quarter futures). To start
+empty, ask for no orders: `@pytest.mark.htx_sandbox(orders=0)` on a test, or override the
+`htx_sandbox_orders` fixture (return 0) in a conftest.py, a module or a class, or parametrize
+it (`@pytest.mark.parametrize("htx_sandbox_orders", [0])`).
+
 Loaded by every pytest run wherever htx-swap is installed, so it imports no server code until a
 fixture is used: Starlette and uvicorn live in the optional `htx-swap[sandbox]` extra.
 """
@@ -14,6 +21,9 @@ import pytest
 if TYPE_CHECKING:
     from htx_sandbox._server import Sandbox
 
+DEFAULT_ORDERS = 5
+"""Open isolated orders `htx_sandbox` seeds unless told otherwise (as `--sandbox` does)."""
+
 
 def pytest_configure(config: pytest.Config) -> None:
     """Register the marker that passes options to the `htx_sandbox` fixture."""
@@ -21,21 +31,31 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "htx_sandbox(**options): keyword arguments for htx_sandbox.running() "
         "in the htx_sandbox fixture, e.g. rate=None, orders=30, latency=0.3 "
-        "(with orders, a realistic mix in both margin modes unless mix=False)",
+        f"(orders: {DEFAULT_ORDERS} unless given, 0 starts empty; with orders, a realistic mix "
+        "in both margin modes unless mix=False)",
     )
 
 
 @pytest.fixture
-def htx_sandbox(request: pytest.FixtureRequest) -> Iterator[Sandbox]:
+def htx_sandbox_orders() -> int:
+    """How many open isolated orders `htx_sandbox` seeds when its marker doesn't say; override
+    it (return 0) to start a group of tests empty."""
+    return DEFAULT_ORDERS
+
+
+@pytest.fixture
+def htx_sandbox(request: pytest.FixtureRequest, htx_sandbox_orders: int) -> Iterator[Sandbox]:
     """A fresh sandbox for one test, configured by the test's `htx_sandbox` marker if any.
 
-    Asked for orders, it also seeds the realistic mix (`Sandbox.seeded`) unless `mix=False`.
+    It seeds `htx_sandbox_orders` open orders (the marker's `orders` wins) and, with any, the
+    realistic mix (`Sandbox.seeded`) unless `mix=False`.
     """
     from htx_sandbox._server import running
 
     marker = request.node.get_closest_marker("htx_sandbox")
     options: dict[str, Any] = dict(marker.kwargs) if marker is not None else {}
-    options.setdefault("mix", options.get("orders", 0) > 0)
+    options.setdefault("orders", htx_sandbox_orders)
+    options.setdefault("mix", options["orders"] > 0)
     with running(**options) as sandbox:
         yield sandbox
 

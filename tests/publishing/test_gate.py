@@ -528,35 +528,37 @@ def version_of(doc: Doc) -> Version:
     return major, minor, patch
 
 
+def gate_arguments(scenario: Scenario, directory: Path) -> list[str | Path]:
+    """Write the scenario's files into `directory`; the gate's options to check them."""
+    base_version = version_of(BASE)
+    published_dir = directory / "published"
+    published_dir.mkdir()
+    for version in scenario.published(base_version):
+        doc = copy.deepcopy(BASE)
+        doc["info"]["version"] = version
+        (published_dir / f"{version}.yaml").write_text(dump(doc), encoding="utf-8")
+    working = copy.deepcopy(BASE)
+    if scenario.change is not None:
+        scenario.change(working)
+    working["info"]["version"] = scenario.version(base_version)
+    spec = directory / "spec.yaml"
+    spec.write_text(dump(working), encoding="utf-8")
+    changelog = directory / "CHANGELOG.md"
+    text = CHANGELOG.read_text(encoding="utf-8")
+    if scenario.changelog_entry:
+        text += f"\n## {working['info']['version']}\n\n- What changed.\n"
+    changelog.write_text(text, encoding="utf-8")
+    return ["--spec", spec, "--published-dir", published_dir, "--changelog", changelog]
+
+
 @pytest.fixture(scope="module")
 def outcomes(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[str, subprocess.CompletedProcess[str]]:
-    base_version = version_of(BASE)
-    results = {}
-    for name, scenario in SCENARIOS.items():
-        directory = tmp_path_factory.mktemp(name)
-        published_dir = directory / "published"
-        published_dir.mkdir()
-        for version in scenario.published(base_version):
-            doc = copy.deepcopy(BASE)
-            doc["info"]["version"] = version
-            (published_dir / f"{version}.yaml").write_text(dump(doc), encoding="utf-8")
-        working = copy.deepcopy(BASE)
-        if scenario.change is not None:
-            scenario.change(working)
-        working["info"]["version"] = scenario.version(base_version)
-        spec = directory / "spec.yaml"
-        spec.write_text(dump(working), encoding="utf-8")
-        changelog = directory / "CHANGELOG.md"
-        text = CHANGELOG.read_text(encoding="utf-8")
-        if scenario.changelog_entry:
-            text += f"\n## {working['info']['version']}\n\n- What changed.\n"
-        changelog.write_text(text, encoding="utf-8")
-        results[name] = run(
-            GATE, "--spec", spec, "--published-dir", published_dir, "--changelog", changelog
-        )
-    return results
+    return {
+        name: run(GATE, *gate_arguments(scenario, tmp_path_factory.mktemp(name)))
+        for name, scenario in SCENARIOS.items()
+    }
 
 
 @pytest.mark.parametrize(
@@ -606,3 +608,35 @@ def test_the_gate_survives_output_far_beyond_64_kib(
     assert len(result.stdout.encode()) > 2 * 65536
     assert result.stdout.count(": operation added") == 1500
     assert result.stdout.splitlines()[-1] == verdict(result), "the verdict comes last, whole"
+
+
+@pytest.mark.parametrize(
+    ("version", "status", "says"),
+    [
+        (same, 1, "FAIL: minor changes against the published"),
+        (minor_up, 0, "PASS: minor changes against"),
+    ],
+    ids=["failing", "passing"],
+)
+def test_a_reader_that_stops_early_leaves_the_verdict_and_its_status(
+    tmp_path: Path, version: Callable[[Version], str], status: int, says: str
+) -> None:
+    """`check-spec-compat | head -2` on thousands of findings: the gate's stdout closes early.
+    No traceback; the verdict goes to stderr instead, and the exit status is still the verdict's."""
+    scenario = Scenario(add_paths(1500), version, changelog_entry=True)
+    arguments = [str(arg) for arg in gate_arguments(scenario, tmp_path)]
+    with subprocess.Popen(
+        [str(GATE), *arguments], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as checker:
+        assert checker.stdout is not None
+        head = subprocess.run(
+            ["head", "-2"], stdin=checker.stdout, capture_output=True, check=True, timeout=120
+        )
+        checker.stdout.close()  # only head reads the pipe: its exit closes it
+        _, errors = checker.communicate(timeout=120)
+    assert len(head.stdout.decode().splitlines()) == 2
+    stderr = errors.decode()
+    assert "Traceback" not in stderr
+    assert "BrokenPipeError" not in stderr
+    assert checker.returncode == status, stderr
+    assert stderr.splitlines()[-1].startswith(f"check-spec-compat: {says}"), stderr

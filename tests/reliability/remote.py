@@ -89,7 +89,7 @@ class RemoteSandbox:
         )
 
     def max_window_count(self) -> int:
-        """The most authenticated requests one key started in any rate-limit interval."""
+        """The most authenticated requests one account started in any rate-limit interval."""
         return max(self.stats().max_window_count.values(), default=0)
 
 

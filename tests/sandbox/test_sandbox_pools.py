@@ -1,4 +1,5 @@
-"""Limits across the family: each trade path on its own per key, and the per-UID pools on top."""
+"""Limits across the family: each trade path on its own per account, and the per-account pools
+on top."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def test_the_operations_are_six_trade_and_four_read() -> None:
 
 
 @pytest.mark.parametrize("operation", TRADE, ids=str)
-def test_each_trade_path_allows_five_per_second_per_key(
+def test_each_trade_path_allows_five_per_second_per_account(
     exchange: Exchange, clock: FakeClock, operation: Operation
 ) -> None:
     assert codes(exchange, clock, operation.value, 6) == [None] * 5 + [1032]
@@ -106,28 +107,34 @@ def test_read_headers_describe_the_read_pool(exchange: Exchange, clock: FakeCloc
     assert trade["ratelimit-remaining"] == "70"
 
 
-def test_keys_of_one_account_share_its_pools_but_not_interface_windows(
+def test_keys_of_one_account_share_its_interface_windows_and_its_pools(
     clock: FakeClock,
 ) -> None:
+    """The spec's `scope: per user, per interface`: a second key of the account gets only what
+    the first left of each window; another account has its own."""
     exchange = Exchange(clock=clock, pool_rate=8)
     exchange.add_credentials(SAME_ACCOUNT, uid=DEFAULT_CREDENTIALS.access_key)
     exchange.add_credentials(OTHER_ACCOUNT)
-    own = [refused_code(admit(exchange, clock, "swap_track_order")) for _ in range(5)]
+    own = [refused_code(admit(exchange, clock, "swap_track_order")) for _ in range(3)]
     second = [
-        refused_code(admit(exchange, clock, "swap_track_order", SAME_ACCOUNT)) for _ in range(5)
+        refused_code(admit(exchange, clock, "swap_track_order", SAME_ACCOUNT)) for _ in range(3)
     ]
-    assert own == [None] * 5
-    assert second == [None, None, None, 1032, 1032], "the shared pool holds 8"
+    assert own == [None] * 3
+    assert second == [None, None, 1032], "the account's place window holds 5"
     other = [
         refused_code(admit(exchange, clock, "swap_track_order", OTHER_ACCOUNT)) for _ in range(5)
     ]
     assert other == [None] * 5
+    cancels = [
+        refused_code(admit(exchange, clock, "swap_track_cancel", SAME_ACCOUNT)) for _ in range(5)
+    ]
+    assert cancels == [None, None, None, 1032, 1032], "the account's trade pool holds 8"
     assert exchange.stats().max_window_count == {
-        DEFAULT_CREDENTIALS.access_key: 5,
-        SAME_ACCOUNT.access_key: 5,
+        DEFAULT_CREDENTIALS.access_key: 6,  # the account's 6 places, the refused one included
         OTHER_ACCOUNT.access_key: 5,
     }
-    assert exchange.max_pool_count(Pool.TRADE, DEFAULT_CREDENTIALS.access_key) == 10
+    assert exchange.max_window_count(SAME_ACCOUNT.access_key) == 6, "its account's count"
+    assert exchange.max_pool_count(Pool.TRADE, DEFAULT_CREDENTIALS.access_key) == 11
 
 
 def test_a_request_refused_by_the_pool_takes_no_interface_slot(clock: FakeClock) -> None:

@@ -198,9 +198,30 @@ def test_serve_stops_cleanly_on_ctrl_c() -> None:
 # --- pytest fixtures ----------------------------------------------------------------------------
 
 
-def test_fixture_yields_a_running_sandbox(htx_sandbox: Sandbox, client: httpx.Client) -> None:
+def test_fixture_seeds_open_orders_on_two_contracts_in_each_margin_mode(
+    htx_sandbox: Sandbox, client: httpx.Client
+) -> None:
+    """By default, as `htx-swap sandbox` does (issue 13): the realistic mix, all of it open."""
     assert cancel(client, htx_sandbox, "1").json()["status"] == "ok"
+    assert len(htx_sandbox.order_ids) == 5
+    contracts = {mode: len(by_contract) for mode, by_contract in htx_sandbox.seeded.items()}
+    assert contracts == {"isolated": 2, "cross": 2}
+    for mode, by_contract in htx_sandbox.seeded.items():
+        for code, ids in by_contract.items():
+            assert ids
+            assert htx_sandbox.control.open_ids(code, margin_mode=mode) == set(ids)
+
+
+@pytest.mark.parametrize("htx_sandbox_orders", [0])
+def test_fixture_starts_empty_when_htx_sandbox_orders_is_0(htx_sandbox: Sandbox) -> None:
     assert htx_sandbox.order_ids == ()
+    assert htx_sandbox.control.open_ids() == frozenset()
+
+
+@pytest.mark.htx_sandbox(orders=0)
+def test_fixture_starts_empty_when_the_marker_asks_for_no_orders(htx_sandbox: Sandbox) -> None:
+    assert htx_sandbox.order_ids == ()
+    assert htx_sandbox.control.open_ids() == frozenset()
 
 
 @pytest.mark.htx_sandbox(rate=None, orders=12)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 import htx_sandbox
@@ -176,6 +177,40 @@ def test_an_error_outside_the_batch_exits_1(monkeypatch: pytest.MonkeyPatch) -> 
     assert err == "htx-swap: error: cannot reach https://api.hbdm.com: ConnectError\n"
 
 
+PLACE = [
+    "--direction", "buy", "--volume", "1", "--callback-rate", "0.01", "--active-price", "40000",
+    "--order-price-type", "optimal_5",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("flag", "sent", "kept"),
+    [([], None, 0), (["--reduce-only"], 1, 1), (["--no-reduce-only"], 0, 0)],
+    ids=["neither", "reduce-only", "no-reduce-only"],
+)
+def test_place_sends_reduce_only_as_1_0_or_not_at_all(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, flag: list[str], sent: int | None, kept: int
+) -> None:
+    bodies: list[dict[str, Any]] = []
+    handle_request = httpx.HTTPTransport.handle_request
+
+    def recording(transport: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
+        bodies.append(json.loads(request.read() or b"{}"))
+        return handle_request(transport, request)
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", recording)
+    status, out, err = run(
+        "trailing", "place", "--contract-code", CONTRACT, "--base-url", sandbox.base_url,
+        "--json", *PLACE, *flag,
+    )  # fmt: skip
+    assert status == 0, err
+    [body] = bodies
+    assert body.get("reduce_only", "absent") == ("absent" if sent is None else sent)
+    order = sandbox.control.order(json.loads(out)["order_id"])
+    assert order is not None
+    assert order.reduce_only == kept
+
+
 def test_ctrl_c_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
     def interrupted(*_args: object, **_kwargs: object) -> None:
         raise KeyboardInterrupt
@@ -183,6 +218,23 @@ def test_ctrl_c_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(SwapClient, "cancel_trailing_orders", interrupted)
     status, _, err = run("trailing", "cancel", "--contract-code", CONTRACT, "--sandbox", "1")
     assert (status, err) == (130, "htx-swap: interrupted\n")
+
+
+def test_ctrl_c_during_a_placement_says_the_order_may_exist_and_exits_130(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(SwapClient, "place_trailing_order", interrupted)
+    status, out, err = run(
+        "trailing", "place", "--contract-code", CONTRACT, "--sandbox", *PLACE
+    )  # fmt: skip
+    assert (status, out) == (130, "")
+    assert err == (
+        "htx-swap: interrupted: the order may have been placed; "
+        "check with `htx-swap trailing list`\n"
+    )
 
 
 def test_the_sandbox_command_announces_its_url_keys_and_orders(

@@ -3,6 +3,7 @@
     htx-swap trailing place      --contract-code BTC-USDT --direction buy --volume 1
                                  --callback-rate 0.01 --active-price 40000
                                  --order-price-type optimal_5 [--offset open] [--lever-rate 5]
+                                 [--reduce-only | --no-reduce-only]
     htx-swap trailing list       [--contract-code BTC-USDT] [--trade-type N]
     htx-swap trailing history    [--contract-code BTC-USDT] [--status cancelled,...] [--days 7]
     htx-swap trailing cancel     --contract-code BTC-USDT [ID ...] [--from-file PATH | -]
@@ -16,7 +17,8 @@ HTX_SECRET_KEY.
 Exit status: 0 done (every order cancelled, the order placed, the list read); 1 when any order
 failed or is unresolved, a placement's outcome is unknown, a cancel-all is incomplete, or HTX
 refused or stopped answering; 2 for usage, input and credential errors; 130 on Ctrl-C (after
-reporting what was settled); 141 when stdout is closed early (as a command killed by SIGPIPE).
+reporting what was settled; during a placement, saying the order may exist); 141 when stdout is
+closed early (as a command killed by SIGPIPE).
 Errors are one line on stderr. Text from the network is printed with control characters escaped.
 """
 
@@ -118,7 +120,12 @@ def _build_parser() -> argparse.ArgumentParser:
     place.add_argument("--order-price-type", required=True, choices=ORDER_PRICE_TYPES)
     place.add_argument("--offset", choices=PLACE_OFFSETS)
     place.add_argument("--lever-rate", type=_bounded(1, 1000))
-    place.add_argument("--reduce-only", action="store_true", default=None)
+    # Neither flag: reduce_only is left out and HTX applies its default.
+    place.add_argument(
+        "--reduce-only",
+        action=argparse.BooleanOptionalAction,
+        help="only reduce a position (sends reduce_only 1; --no-reduce-only sends 0)",
+    )
 
     listing = actions.add_parser(
         "list",
@@ -189,7 +196,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "--rate",
         type=_bounded(0, 1_000_000),
         default=5,
-        help="requests per second per key, a whole number (0: unlimited)",
+        help="requests per second per account to each trade path, a whole number (0: unlimited)",
     )
     return parser
 
@@ -347,6 +354,14 @@ def _place(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             else:
                 write_unknown_outcome(unknown, out)
             return EXIT_NOT_DONE
+        except KeyboardInterrupt:
+            # The request may already be on its way or applied: a bare "interrupted" would
+            # suggest nothing happened, and placing again could open a second order.
+            err.write(
+                "htx-swap: interrupted: the order may have been placed; "
+                "check with `htx-swap trailing list`\n"
+            )
+            return EXIT_INTERRUPTED
     if args.json:
         out.write(placed_json(placed))
     else:
