@@ -48,6 +48,8 @@ EXPECTED = {
         'AsyncSwapClient(transport="aiohttp")',
         "SwapClient before (at ",
         "AsyncSwapClient before (at ",
+        "SwapClient now, in a child",
+        "AsyncSwapClient now (httpx), in a child",
     ],
     "7. Client construction": [
         "SwapClient, the first in a process",
