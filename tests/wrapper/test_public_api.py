@@ -96,6 +96,8 @@ def test_each_declared_operation_names_a_generated_sender_of_its_own_path(
     assert callable(operation.send_async)
     assert f'"url": "{operation.path}"' in inspect.getsource(module)
     assert operation.reply_type.__name__ == operation.reply_model
+    body = inspect.signature(module.sync_detailed).parameters["body"].annotation
+    assert getattr(body, "__name__", body) == operation.request_model
     assert operation.reply_type.__module__.startswith("htx_swap_client.models.")
 
 

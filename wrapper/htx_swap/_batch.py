@@ -17,7 +17,6 @@ from ._codes import HtxCode
 from ._engine import Answered, Call, Engine, Refused, Scope
 from ._errors import CancellationInterrupted, InvalidRequestError
 from ._operations import FAMILIES, Operation
-from ._orders import MarginMode
 from ._replies import CancelAnswer
 from ._results import CancelAllResult, CancelResult, OrderFailure, _ResultBuilder
 from ._validation import (
@@ -145,18 +144,12 @@ def plan_cancel(
         margin_mode, contract_code, pair=pair, contract_type=contract_type, pair_needs_type=True
     )
     ids = normalize_order_ids(order_ids)
-    from htx_swap_client.models import CancelCrossTrailingOrdersRequest, CancelTrailingOrdersRequest
-
-    request = (
-        CancelTrailingOrdersRequest
-        if contract.margin_mode is MarginMode.ISOLATED
-        else CancelCrossTrailingOrdersRequest
-    )
+    operation = FAMILIES[contract.margin_mode].cancel
 
     def body(chunk: tuple[str, ...]) -> Any:
-        return request(order_id=",".join(chunk), **contract.given())
+        return operation.request(order_id=",".join(chunk), **contract.given())
 
-    return CancelBatch(engine, FAMILIES[contract.margin_mode].cancel, ids, body, progress)
+    return CancelBatch(engine, operation, ids, body, progress)
 
 
 class CancelAll:
@@ -223,13 +216,4 @@ def plan_cancel_all(
         else cast("CancelAllOffset", validate_choice("offset", offset, CANCEL_ALL_OFFSETS)),
     }
     operation = FAMILIES[contract.margin_mode].cancel_all
-    from htx_swap_client.models import (
-        CancelAllCrossTrailingOrdersRequest,
-        CancelAllTrailingOrdersRequest,
-    )
-
-    if contract.margin_mode is MarginMode.ISOLATED:
-        body: Any = CancelAllTrailingOrdersRequest(**contract.given(), **filters)
-    else:
-        body = CancelAllCrossTrailingOrdersRequest(**contract.given(), **filters)
-    return CancelAll(engine, operation, body)
+    return CancelAll(engine, operation, operation.request(**contract.given(), **filters))

@@ -198,26 +198,13 @@ class SwapClient(_BaseSwapClient):
         placing = Placing(self._engine, _place_request(locals()))
         self._engine.run_sync(placing, 1)
         if placing.outcome_unknown:
-            raise placing.unknown_outcome(*self._candidates(placing))
+            lookup = placing.lookup()
+            try:
+                candidates: list[TrailingOrder] | None = list(lookup.iterate_sync())
+            except HtxError:
+                candidates = None
+            raise placing.unknown_outcome(lookup, candidates)
         return placing.finish()
-
-    def _candidates(
-        self, placing: Placing
-    ) -> tuple[list[TrailingOrder] | None, tuple[float, float] | None]:
-        """The open orders where the lost order would be, read once (None if they can't be),
-        and HTX's clock as the lookup read it."""
-        request = placing.request
-        lookup = plan_open_orders(
-            self._engine,
-            request.contract_code,
-            margin_mode=request.margin_mode,
-            pair=request.pair,
-            trade_type=None,
-        )
-        try:
-            return list(lookup.iterate_sync()), lookup.clock
-        except HtxError:
-            return None, None
 
     def cancel_trailing_orders(
         self,
@@ -431,24 +418,15 @@ class AsyncSwapClient(_BaseSwapClient):
         self._bind_loop()
         await self._engine.run_async(placing, 1)
         if placing.outcome_unknown:
-            raise placing.unknown_outcome(*await self._candidates(placing))
+            lookup = placing.lookup()
+            try:
+                candidates: list[TrailingOrder] | None = [
+                    order async for order in lookup.iterate_async(self._bind_loop)
+                ]
+            except HtxError:
+                candidates = None
+            raise placing.unknown_outcome(lookup, candidates)
         return placing.finish()
-
-    async def _candidates(
-        self, placing: Placing
-    ) -> tuple[list[TrailingOrder] | None, tuple[float, float] | None]:
-        request = placing.request
-        lookup = plan_open_orders(
-            self._engine,
-            request.contract_code,
-            margin_mode=request.margin_mode,
-            pair=request.pair,
-            trade_type=None,
-        )
-        try:
-            return [order async for order in lookup.iterate_async(self._bind_loop)], lookup.clock
-        except HtxError:
-            return None, None
 
     async def cancel_trailing_orders(
         self,

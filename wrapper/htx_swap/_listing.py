@@ -10,7 +10,7 @@ changed on the way, it is walked once more for the orders the shift may have hid
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from htx_swap_client.types import UNSET
@@ -18,7 +18,7 @@ from htx_swap_client.types import UNSET
 from ._engine import Answered, Call, Engine, Refused, Scope
 from ._errors import HtxTransportError, InvalidRequestError
 from ._operations import FAMILIES, Operation
-from ._orders import MarginMode, TrailingOrder, TrailingOrderStatus
+from ._orders import TrailingOrder, TrailingOrderStatus
 from ._replies import Page
 from ._validation import (
     MAX_HISTORY_DAYS,
@@ -45,12 +45,13 @@ class Listing:
     """One iteration over a list of orders: its pages' calls, and what has been yielded."""
 
     def __init__(
-        self, engine: Engine, operation: Operation[Page], body_for_page: Callable[[int], Any]
+        self, engine: Engine, operation: Operation[Page], filters: Mapping[str, Any]
     ) -> None:
         self.scope = Scope()
         self._engine = engine
         self._operation = operation
-        self._body_for_page = body_for_page
+        self._filters = filters
+        """The request's fields but ``page_index``."""
         self._seen: set[str] = set()
         self._number = 1
         self._rewalks = 0
@@ -74,7 +75,7 @@ class Listing:
         return None
 
     def call(self, number: int) -> Call[Page]:
-        body = self._body_for_page(number)
+        body = self._operation.request(page_index=number, **self._filters)
         label = f"{self._operation.name} page {number}"
         return self._engine.call(self._operation, body, self.scope, label=label)
 
@@ -135,21 +136,7 @@ def plan_open_orders(
         "trade_type": UNSET if kind is None else cast("TradeType", kind),
         "page_size": PAGE_SIZE,
     }
-    from htx_swap_client.models import (
-        GetCrossOpenTrailingOrdersRequest,
-        GetOpenTrailingOrdersRequest,
-    )
-
-    request = (
-        GetOpenTrailingOrdersRequest
-        if contract.margin_mode is MarginMode.ISOLATED
-        else GetCrossOpenTrailingOrdersRequest
-    )
-
-    def page(number: int) -> Any:
-        return request(page_index=number, **filters)
-
-    return Listing(engine, FAMILIES[contract.margin_mode].open_orders, page)
+    return Listing(engine, FAMILIES[contract.margin_mode].open_orders, filters)
 
 
 def plan_history(
@@ -177,21 +164,7 @@ def plan_history(
         else cast("HistorySortBy", validate_choice("sort_by", sort_by, SORT_BY)),
         "page_size": PAGE_SIZE,
     }
-    from htx_swap_client.models import (
-        GetCrossTrailingOrderHistoryRequest,
-        GetTrailingOrderHistoryRequest,
-    )
-
-    request = (
-        GetTrailingOrderHistoryRequest
-        if contract.margin_mode is MarginMode.ISOLATED
-        else GetCrossTrailingOrderHistoryRequest
-    )
-
-    def page(number: int) -> Any:
-        return request(page_index=number, **filters)
-
-    return Listing(engine, FAMILIES[contract.margin_mode].history, page)
+    return Listing(engine, FAMILIES[contract.margin_mode].history, filters)
 
 
 # The end states history can be filtered on; HTX's "0" means all of them.

@@ -100,6 +100,8 @@ class Operation(Generic[T]):
     """Its path on HTX; also the key of its per-interface limit."""
     generated: str
     """The generated module that sends it (``sync_detailed``, ``asyncio_detailed``)."""
+    request_model: str
+    """The name of the generated model of its request body."""
     reply_model: str
     """The name of the generated model of its ``status: ok`` envelope."""
     read: Callable[[Any], T]
@@ -121,6 +123,10 @@ class Operation(Generic[T]):
         function = _generated(self.generated).asyncio_detailed
         return function
 
+    def request(self, **fields: Any) -> Any:
+        """Its request body: the generated request model, built from ``fields``."""
+        return getattr(_generated("htx_swap_client.models"), self.request_model)(**fields)
+
     @property
     def reply_type(self) -> type[Any]:
         """The generated model of its ``status: ok`` envelope."""
@@ -132,6 +138,7 @@ def _declare(
     name: str,
     path: str,
     generated: str,
+    request_model: str,
     reply_model: str,
     read: Callable[[Any], T],
     safety: RetrySafety,
@@ -142,6 +149,7 @@ def _declare(
         name=name,
         path=f"/linear-swap-api/v1/{path}",
         generated=f"{_GENERATED_OPERATIONS}.{generated}",
+        request_model=request_model,
         reply_model=reply_model,
         read=read,
         safety=safety,
@@ -175,33 +183,42 @@ class Family:
 FAMILIES = {
     _ISOLATED: Family(
         place=_declare("place", "swap_track_order", "place_trailing_order",
-                       "PlaceTrailingOrderReply", read_placed, *_PLACE),
+                       "PlaceTrailingOrderRequest", "PlaceTrailingOrderReply",
+                       read_placed, *_PLACE),
         cancel=_declare("cancel", "swap_track_cancel", "cancel_trailing_orders",
-                        "CancelTrailingOrdersReply", read_cancel_reply, *_CANCEL),
+                        "CancelTrailingOrdersRequest", "CancelTrailingOrdersReply",
+                        read_cancel_reply, *_CANCEL),
         cancel_all=_declare("cancel all", "swap_track_cancelall", "cancel_all_trailing_orders",
-                            "CancelAllTrailingOrdersReply", read_cancel_reply, *_CANCEL),
+                            "CancelAllTrailingOrdersRequest", "CancelAllTrailingOrdersReply",
+                            read_cancel_reply, *_CANCEL),
         open_orders=_declare("list open orders", "swap_track_openorders",
-                             "get_open_trailing_orders", "GetOpenTrailingOrdersReply",
+                             "get_open_trailing_orders",
+                             "GetOpenTrailingOrdersRequest", "GetOpenTrailingOrdersReply",
                              read_page(_ISOLATED, history=False), *_READ),
         history=_declare("read history", "swap_track_hisorders", "get_trailing_order_history",
-                         "GetTrailingOrderHistoryReply",
+                         "GetTrailingOrderHistoryRequest", "GetTrailingOrderHistoryReply",
                          read_page(_ISOLATED, history=True), *_READ),
     ),
     _CROSS: Family(
         place=_declare("place", "swap_cross_track_order", "place_cross_trailing_order",
-                       "PlaceCrossTrailingOrderReply", read_placed, *_PLACE),
+                       "PlaceCrossTrailingOrderRequest", "PlaceCrossTrailingOrderReply",
+                       read_placed, *_PLACE),
         cancel=_declare("cancel", "swap_cross_track_cancel", "cancel_cross_trailing_orders",
-                        "CancelCrossTrailingOrdersReply", read_cancel_reply, *_CANCEL),
+                        "CancelCrossTrailingOrdersRequest", "CancelCrossTrailingOrdersReply",
+                        read_cancel_reply, *_CANCEL),
         cancel_all=_declare("cancel all", "swap_cross_track_cancelall",
                             "cancel_all_cross_trailing_orders",
-                            "CancelAllCrossTrailingOrdersReply", read_cancel_reply,
-                            *_CANCEL),
+                            "CancelAllCrossTrailingOrdersRequest",
+                            "CancelAllCrossTrailingOrdersReply",
+                            read_cancel_reply, *_CANCEL),
         open_orders=_declare("list open orders", "swap_cross_track_openorders",
                              "get_cross_open_trailing_orders",
+                             "GetCrossOpenTrailingOrdersRequest",
                              "GetCrossOpenTrailingOrdersReply",
                              read_page(_CROSS, history=False), *_READ),
         history=_declare("read history", "swap_cross_track_hisorders",
                          "get_cross_trailing_order_history",
+                         "GetCrossTrailingOrderHistoryRequest",
                          "GetCrossTrailingOrderHistoryReply",
                          read_page(_CROSS, history=True), *_READ),
     ),

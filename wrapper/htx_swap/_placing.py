@@ -19,6 +19,7 @@ from htx_swap_client.types import UNSET
 
 from ._engine import Answered, Call, Engine, Refused, Scope, Unsettled
 from ._errors import HtxTransportError, HtxUnknownOutcomeError
+from ._listing import Listing, plan_open_orders
 from ._operations import FAMILIES
 from ._orders import MarginMode, PlacedTrailingOrder, TrailingOrder
 from ._validation import (
@@ -36,7 +37,6 @@ from ._validation import (
 )
 
 if TYPE_CHECKING:
-    from htx_swap_client.models import PlaceCrossTrailingOrderRequest, PlaceTrailingOrderRequest
     from htx_swap_client.models.direction import Direction
     from htx_swap_client.models.trailing_order_offset import TrailingOrderOffset
     from htx_swap_client.models.trailing_order_price_type import TrailingOrderPriceType
@@ -69,25 +69,20 @@ class PlaceRequest:
     lever_rate: int | None
     reduce_only: bool | None
 
-    def body(self) -> PlaceTrailingOrderRequest | PlaceCrossTrailingOrderRequest:
+    def body(self) -> Any:
         """The generated request model (decimals go out as JSON numbers, volume as an integer)."""
-        from htx_swap_client.models import PlaceCrossTrailingOrderRequest, PlaceTrailingOrderRequest
-
-        common: dict[str, Any] = {
-            "direction": cast("Direction", self.direction),
-            "volume": self.volume,
-            "callback_rate": float(self.callback_rate),
-            "active_price": float(self.active_price),
-            "order_price_type": cast("TrailingOrderPriceType", self.order_price_type),
-            "offset": UNSET if self.offset is None else cast("TrailingOrderOffset", self.offset),
-            "lever_rate": UNSET if self.lever_rate is None else self.lever_rate,
-            "reduce_only": UNSET if self.reduce_only is None else int(self.reduce_only),
-        }
-        if self.margin_mode is MarginMode.ISOLATED:
-            assert self.contract_code is not None
-            return PlaceTrailingOrderRequest(contract_code=self.contract_code, **common)
         contract = Contract(self.margin_mode, self.contract_code, self.pair, self.contract_type)
-        return PlaceCrossTrailingOrderRequest(**contract.given(), **common)
+        return FAMILIES[self.margin_mode].place.request(
+            **contract.given(),
+            direction=cast("Direction", self.direction),
+            volume=self.volume,
+            callback_rate=float(self.callback_rate),
+            active_price=float(self.active_price),
+            order_price_type=cast("TrailingOrderPriceType", self.order_price_type),
+            offset=UNSET if self.offset is None else cast("TrailingOrderOffset", self.offset),
+            lever_rate=UNSET if self.lever_rate is None else self.lever_rate,
+            reduce_only=UNSET if self.reduce_only is None else int(self.reduce_only),
+        )
 
     def params(self) -> dict[str, object]:
         """What was asked for, as a caller reads it back (the given ones only)."""
@@ -109,6 +104,7 @@ class Placing:
         # When the attempt began, on HTX's clock as far as we know it, and on ours.
         self.began = datetime.fromtimestamp(engine.server_now(), UTC)
         self.began_monotonic = time.monotonic()
+        self._engine = engine
         label = f"place {request.direction} {request.volume} on {_where(request)}"
         self.call: Call[str] = engine.call(
             FAMILIES[request.margin_mode].place, request.body(), self.scope, label=label
@@ -138,19 +134,32 @@ class Placing:
         reason = "no outcome" if outcome is None else outcome.reason
         raise HtxTransportError(f"the order was not placed: {reason}")
 
-    def unknown_outcome(
-        self,
-        open_orders: Iterable[TrailingOrder] | None,
-        clock: tuple[float, float] | None = None,
-    ) -> HtxUnknownOutcomeError:
-        """The error for an unknown outcome, with the open orders that could be the one.
+    def lookup(self) -> Listing:
+        """The one read of the open orders where the lost order would be (its contract and
+        margin mode), for ``unknown_outcome``."""
+        request = self.request
+        return plan_open_orders(
+            self._engine,
+            request.contract_code,
+            margin_mode=request.margin_mode,
+            pair=request.pair,
+            trade_type=None,
+        )
 
-        ``clock``: HTX's time in the lookup's reply and our monotonic time as it was read. HTX's
-        time then, less what our clock says has passed since the attempt began, is no later than
-        HTX's time at the attempt's start (the reply also spent time on the way back): orders
-        created before it are not the lost one, whatever the offset between the two clocks.
+    def unknown_outcome(
+        self, lookup: Listing, open_orders: Iterable[TrailingOrder] | None
+    ) -> HtxUnknownOutcomeError:
+        """The error for an unknown outcome, with the open orders that could be the one:
+        ``open_orders`` as ``lookup`` read them, or None if it couldn't.
+
+        ``lookup.clock``: HTX's time in the lookup's reply and our monotonic time as it was
+        read. HTX's time then, less what our clock says has passed since the attempt began, is
+        no later than HTX's time at the attempt's start (the reply also spent time on the way
+        back): orders created before it are not the lost one, whatever the offset between the
+        two clocks.
         """
         candidates = None
+        clock = lookup.clock
         if open_orders is not None:
             if clock is None:
                 since = self.began - _CLOCK_TOLERANCE
