@@ -320,3 +320,21 @@ def test_sandbox_options_out_of_range_are_usage_errors(option: str, value: str) 
     with pytest.raises(SystemExit) as exited:
         run("sandbox", option, value)
     assert exited.value.code == 2
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["list", "--trade-type", "7"],  # between HTX's codes 4 and 17: none of them
+        ["history", "--trade-type", "5"],
+        ["history", "--days", "91"],
+        ["place", "--lever-rate", "1001"],
+    ],
+)
+def test_filters_htx_would_refuse_are_usage_errors_naming_the_option(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        run("trailing", *argv, "--contract-code", CONTRACT, "--sandbox")
+    assert exited.value.code == 2
+    assert argv[1] in capsys.readouterr().err

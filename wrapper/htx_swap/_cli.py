@@ -65,10 +65,13 @@ from ._validation import (
     CANCEL_ALL_OFFSETS,
     CONTRACT_TYPES,
     DIRECTIONS,
+    MAX_HISTORY_DAYS,
+    MAX_LEVER_RATE,
     MAX_ORDER_IDS_PER_REQUEST,
     ORDER_PRICE_TYPES,
     PLACE_OFFSETS,
     SORT_BY,
+    TRADE_TYPES,
     normalize_order_ids,
     validate_base_url,
     validate_contract_code,
@@ -97,6 +100,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
+TRADE_TYPE_HELP = "HTX's trade_type filter"
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="htx-swap", description="HTX USDT-margined swap from the shell.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -119,7 +125,7 @@ def _build_parser() -> argparse.ArgumentParser:
     place.add_argument("--active-price", required=True, help="the activation price")
     place.add_argument("--order-price-type", required=True, choices=ORDER_PRICE_TYPES)
     place.add_argument("--offset", choices=PLACE_OFFSETS)
-    place.add_argument("--lever-rate", type=_bounded(1, 1000))
+    place.add_argument("--lever-rate", type=_bounded(1, MAX_LEVER_RATE))
     # Neither flag: reduce_only is left out and HTX applies its default.
     place.add_argument(
         "--reduce-only",
@@ -135,7 +141,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "or all), page by page.",
     )
     _contract_options(listing, contract_type=False, required=False)
-    listing.add_argument("--trade-type", type=_bounded(0, 18), help="HTX's trade_type filter")
+    listing.add_argument("--trade-type", type=int, choices=TRADE_TYPES, help=TRADE_TYPE_HELP)
 
     history = actions.add_parser(
         "history",
@@ -149,8 +155,12 @@ def _build_parser() -> argparse.ArgumentParser:
         type=_history_states,
         help=f"comma-separated: {', '.join(_HISTORY_STATES)} (default: all)",
     )
-    history.add_argument("--trade-type", type=_bounded(0, 18), help="HTX's trade_type filter")
-    history.add_argument("--days", type=_bounded(1, 90), help="how far back (default 90)")
+    history.add_argument("--trade-type", type=int, choices=TRADE_TYPES, help=TRADE_TYPE_HELP)
+    history.add_argument(
+        "--days",
+        type=_bounded(1, MAX_HISTORY_DAYS),
+        help=f"how far back (default {MAX_HISTORY_DAYS})",
+    )
     history.add_argument("--sort-by", choices=SORT_BY)
 
     cancel = actions.add_parser(

@@ -475,12 +475,15 @@ def validate_callback_rate(value: object) -> Decimal:
     return _sent_exactly("callback_rate", value, number)
 
 
+MAX_LEVER_RATE = 1000
+
+
 def validate_lever_rate(value: object) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_LEVER_RATE:
         raise InvalidRequestError(
-            f"lever_rate must be an int from 1 to 1000; got {_describe(value)}"
+            f"lever_rate must be an int from 1 to {MAX_LEVER_RATE}; got {_describe(value)}"
         )
     return value
 
