@@ -12,9 +12,14 @@ into a typed request or raises `RequestError` with the code HTX answers:
   cancel-all), or `contract_code` or `pair` (history); with neither it answers 1014, as HTX's
   cross cancel-all page says. Cross open orders take neither to mean every contract.
 
-Numbers may come as JSON numbers or as decimal strings (ccxt sends strings); floats are read as
-decimals, never through binary floating point. Fields are checked in the order HTX documents
-them, and the first problem is the one reported.
+Numbers may come as JSON numbers or as decimal strings (ccxt and HTX's QA suite send strings);
+floats are read as decimals, never through binary floating point. A cancel's `order_id` may be
+one ID as a JSON integer (HTX's QA suite sends the place reply's). Fields HTX does not document
+(ccxt's `channel_code`, the 2022 SDKs' `trade_partition`) are ignored, as HTX ignores them.
+History's `status` may be a number (HTX's own example sends `0`), `create_date` above 90 reads
+as 90 (HTX: "system will return ... data within the last 90 days by default"), and `sort_by`
+takes both `create_date` (the English page) and `created_at` (the Chinese page and examples).
+Fields are checked in the order HTX documents them, and the first problem is the one reported.
 """
 
 from __future__ import annotations
@@ -343,6 +348,10 @@ def _cross_cancel_ref(document: Mapping[str, Any]) -> ContractRef:
 
 def _cancel_ids(document: Mapping[str, Any]) -> tuple[str, ...]:
     joined = document.get("order_id")
+    # HTX's QA suite cancels with the place reply's integer `order_id` and HTX answers ok: one
+    # ID as a JSON number is read as its decimal digits.
+    if isinstance(joined, int) and not isinstance(joined, bool):
+        joined = str(joined)
     if not isinstance(joined, str):
         raise InputError("Incorrect param. order_id must be a string of IDs joined by ','.")
     parts = joined.split(",")

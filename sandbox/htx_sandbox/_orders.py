@@ -214,6 +214,7 @@ class TrailingOrder:
             "margin_mode": str(self.margin_mode),
             "margin_account": self.margin_account,
             "reduce_only": self.reduce_only,
+            "trade_partition": self.contract.pair.rsplit("-", 1)[-1],
         }
 
 
@@ -239,6 +240,9 @@ _OPEN_FIELDS = (
     "margin_mode",
     "margin_account",
     "reduce_only",
+    # Not on HTX's pages, but in its live replies: HTX's QA suite (2022, both modes) and a
+    # cross open-orders reply ccxt captured in 2024 carry it, equal to the quote currency.
+    "trade_partition",
 )
 _HISTORY_FIELDS = (
     "symbol",
@@ -269,6 +273,7 @@ _HISTORY_FIELDS = (
     "margin_mode",
     "margin_account",
     "reduce_only",
+    "trade_partition",
 )
 _CROSS_FIELDS = ("contract_type", "business_type", "pair")
 

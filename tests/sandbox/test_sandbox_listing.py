@@ -43,6 +43,7 @@ HISTORY_FIELDS = [
     "margin_mode",
     "margin_account",
     "reduce_only",
+    "trade_partition",
 ]
 
 
@@ -217,6 +218,7 @@ def test_cross_orders_carry_the_cross_fields(unlimited: Exchange, clock: FakeClo
         "margin_mode": "cross",
         "margin_account": "USDT",
         "reduce_only": 0,
+        "trade_partition": "USDT",
     }
 
 
@@ -262,6 +264,7 @@ def test_history_lists_a_cancelled_order_with_htx_nulls(
         "margin_mode": "isolated",
         "margin_account": "BTC-USDT",
         "reduce_only": 0,
+        "trade_partition": "USDT",
     }
     assert (data["total_page"], data["current_page"], data["total_size"]) == (1, 1, 1)
 

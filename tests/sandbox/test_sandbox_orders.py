@@ -121,7 +121,9 @@ MALFORMED = {
     "empty-contract": {"contract_code": "", "order_id": "1"},
     "numeric-contract": {"contract_code": 5, "order_id": "1"},
     "missing-ids": {"contract_code": "BTC-USDT"},
-    "numeric-ids": {"contract_code": "BTC-USDT", "order_id": 1},
+    # One ID as a JSON integer is accepted, as HTX does (test_sandbox_htx_shapes); not a float.
+    "float-id": {"contract_code": "BTC-USDT", "order_id": 1.0},
+    "over-int64-number": {"contract_code": "BTC-USDT", "order_id": 2**63},
     "list-ids": {"contract_code": "BTC-USDT", "order_id": ["1"]},
     "empty-ids": {"contract_code": "BTC-USDT", "order_id": ""},
     "trailing-comma": {"contract_code": "BTC-USDT", "order_id": "1,"},

@@ -52,6 +52,7 @@ OPEN_ORDER_FIELDS = [
     "margin_mode",
     "margin_account",
     "reduce_only",
+    "trade_partition",
 ]
 
 
@@ -98,6 +99,7 @@ def test_place_creates_an_open_inactive_order_and_answers_both_ids(
         "margin_mode": "isolated",
         "margin_account": "BTC-USDT",
         "reduce_only": 0,
+        "trade_partition": "USDT",
     }
     assert unlimited.order_state(data["order_id_str"]) is OrderState.OPEN
     assert unlimited.stats().placed == 1
