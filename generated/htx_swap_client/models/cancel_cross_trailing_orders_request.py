@@ -19,7 +19,9 @@ class CancelCrossTrailingOrdersRequest:
 
         Attributes:
             order_id (str): User's trailing order id (multiple order IDs are separated by ",", a maximum of 10 orders are
-                allowed to be withdrawn at a time). IDs are int64 values carried as decimal strings. Example:
+                allowed to be withdrawn at a time). IDs are int64 values carried as decimal strings. Deliberately stricter than
+                HTX for clients: HTX also accepts one ID as a JSON integer (HTX's QA suite cancels with the place reply's
+                `order_id`), which a client parsing numbers as doubles would round; the SDK always sends the string. Example:
                 826053970168446976,826052906719444993.
             contract_code (str | Unset): contract code, of a swap (`BTC-USDT`) or a future (`BTC-USDT-210625`) Example: BTC-
                 USDT.

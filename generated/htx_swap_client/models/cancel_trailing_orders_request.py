@@ -16,7 +16,10 @@ class CancelTrailingOrdersRequest:
     Attributes:
         contract_code (str): contract code Example: BTC-USDT.
         order_id (str): User's trailing order id (multiple order IDs are separated by ",", a maximum of 10 orders are
-            allowed to be withdrawn at a time). IDs are int64 values carried as decimal strings. Example: 456457123.
+            allowed to be withdrawn at a time). IDs are int64 values carried as decimal strings. Deliberately stricter than
+            HTX for clients: HTX also accepts one ID as a JSON integer (HTX's QA suite cancels with the place reply's
+            `order_id`), which a client parsing numbers as doubles would round; the SDK always sends the string. Example:
+            456457123.
     """
 
     contract_code: str

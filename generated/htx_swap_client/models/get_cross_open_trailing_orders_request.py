@@ -22,7 +22,8 @@ class GetCrossOpenTrailingOrdersRequest:
                 USDT.
             pair (str | Unset): the pair Example: BTC-USDT.
             trade_type (TradeType | Unset): Which orders to list: `0` all, `1` buy long, `2` sell short, `3` buy short, `4`
-                sell long, `17` buy (one-way mode), `18` sell (one-way mode). Example: 0.
+                sell long, `17` buy (one-way mode), `18` sell (one-way mode). Deliberately stricter than HTX for clients: HTX
+                also accepts a decimal string (`"0"`, HTX's QA suite); the SDK sends a number. Example: 0.
             page_index (int | Unset): The page, from 1 (HTX sends the first when omitted). Example: 1.
             page_size (int | Unset): Orders per page, at most 50 (HTX sends 20 when omitted). Example: 50.
     """

@@ -20,10 +20,15 @@ class GetCrossTrailingOrderHistoryRequest:
 
         Attributes:
             status (str): The order states to list, comma-separated: `0` every end state, `4` submitted, `5` submission
-                failed, `6` cancelled. (HTX's example sends the number 0; its table and its SDKs send a string.) Example: 0.
+                failed, `6` cancelled. Deliberately stricter than HTX for clients: HTX's own example sends the number `0` and
+                HTX accepts it; its table and its SDKs send a string, as the SDK does. Example: 0.
             trade_type (TradeType): Which orders to list: `0` all, `1` buy long, `2` sell short, `3` buy short, `4` sell
-                long, `17` buy (one-way mode), `18` sell (one-way mode). Example: 0.
-            create_date (int): How many days back to look, at most 90. Example: 30.
+                long, `17` buy (one-way mode), `18` sell (one-way mode). Deliberately stricter than HTX for clients: HTX also
+                accepts a decimal string (`"0"`, HTX's QA suite); the SDK sends a number. Example: 0.
+            create_date (int): How many days back to look, at most 90. Deliberately stricter than HTX for clients: HTX also
+                accepts a decimal string (`"7"`, HTX's QA suite) and a value above 90, which it reads as 90 ("system will return
+                ... data within the last 90 days by default"); the SDK sends a number of at most 90, so that what is asked is
+                what is answered. Example: 30.
             contract_code (str | Unset): contract code, of a swap (`BTC-USDT`) or a future (`BTC-USDT-210625`) Example: BTC-
                 USDT.
             pair (str | Unset): the pair Example: BTC-USDT.
@@ -31,7 +36,8 @@ class GetCrossTrailingOrderHistoryRequest:
             page_size (int | Unset): Orders per page, at most 50 (HTX sends 20 when omitted). Example: 50.
             sort_by (HistorySortBy | Unset): The field to sort by, descending: `created_at` (the default) or `update_time`.
                 (HTX's English table says `create_date`; its examples, its Chinese documentation and its SDKs send
-                `created_at`.) Example: created_at.
+                `created_at`.) Deliberately stricter than HTX for clients: HTX accepts both spellings (the sandbox too); the SDK
+                sends `created_at`. Example: created_at.
     """
 
     status: str

@@ -23,8 +23,12 @@ class PlaceCrossTrailingOrderRequest:
 
         Attributes:
             direction (Direction): The order's direction: `buy` or `sell`. Closed in replies too. Example: buy.
-            volume (float): Order volume, in contracts (HTX expects a whole number). Example: 100.
-            callback_rate (float): The callback rate, e.g. `0.01` for 1%; at least `0.001` (0.1%). Example: 0.01.
+            volume (float): Order volume, in contracts (HTX expects a whole number). Deliberately stricter than HTX for
+                clients: HTX also accepts a decimal string (`"1"`, sent by HTX's QA suite); the SDK sends a JSON number.
+                Example: 100.
+            callback_rate (float): The callback rate, e.g. `0.01` for 1%; at least `0.001` (0.1%). Deliberately stricter
+                than HTX for clients: HTX also accepts a decimal string (`"0.01"`, sent by HTX's QA suite); the SDK sends a JSON
+                number. Example: 0.01.
             active_price (float): The activation price (HTX's table spells it "active price"). Example: 1670.
             order_price_type (TrailingOrderPriceType): How the order placed on trigger is priced: `optimal_5`, `optimal_10`,
                 `optimal_20` (the best 5, 10 or 20 prices of the book), or `formula_price` (the lowest (highest) market price
