@@ -112,8 +112,9 @@ _TS_RANGE = range(1_420_070_400_000, 4_102_444_800_000)
 
 def server_time(ts: object) -> float | None:
     """HTX's clock from a reply's ``ts`` (epoch ms), or None when it is not a plausible one."""
-    if isinstance(ts, int) and not isinstance(ts, bool) and ts in _TS_RANGE:
-        return ts / 1000.0
+    millis = _whole_number(ts)
+    if millis is not None and millis in _TS_RANGE:
+        return millis / 1000.0
     return None
 
 
@@ -203,9 +204,10 @@ class _Fields:
 
     def integer(self, name: str) -> int:
         value = self.get(name)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise UnreadableReply(f"{name} is {type(value).__name__}, not an integer")
-        return value
+        number = _whole_number(value)
+        if number is None:
+            raise UnreadableReply(f"{name} is {_shape(value)}, not a whole number")
+        return number
 
     def code(self, name: str) -> int:
         value = normalize_code(self.get(name))
@@ -214,9 +216,9 @@ class _Fields:
         return value
 
     def flag(self, name: str) -> bool:
-        value = self.get(name)
-        if value not in (0, 1) or isinstance(value, bool):
-            raise UnreadableReply(f"{name} is {value!r}, not 0 or 1")
+        value = _whole_number(self.get(name))
+        if value not in (0, 1):
+            raise UnreadableReply(f"{name} is {_shape(self.get(name))}, not 0 or 1")
         return bool(value)
 
     def decimal(self, name: str) -> Decimal:
@@ -229,9 +231,9 @@ class _Fields:
             elif isinstance(value, str):
                 number = Decimal(value)  # QA saw some prices as strings
             else:
-                raise UnreadableReply(f"{name} is {type(value).__name__}, not a number")
-        except InvalidOperation:
-            raise UnreadableReply(f"{name} {value!r} is not a number") from None
+                raise UnreadableReply(f"{name} is {_shape(value)}, not a number")
+        except (InvalidOperation, ValueError):  # ValueError: a string past int's digit limit
+            raise UnreadableReply(f"{name} is {_shape(value)}, not a number") from None
         if not number.is_finite():
             raise UnreadableReply(f"{name} is not finite")
         return number
@@ -249,6 +251,31 @@ class _Fields:
         if value is None or (read == self.time and value == 0):
             return None
         return read(name)
+
+
+# A whole number as HTX may write it: ``5``, ``5.0``, ``"5"`` or ``"5.000"`` (HTX's QA suite
+# accepts strings for some numeric fields; its 2021 raw replies write 18 decimals).
+_WHOLE_TEXT = re.compile(r"-?[0-9]{1,19}(\.0{1,18})?", re.ASCII)
+
+
+def _whole_number(value: object) -> int | None:
+    """``value`` as an int when it is a whole number, as a JSON number or a decimal string."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str) and _WHOLE_TEXT.fullmatch(value):
+        return int(value.split(".", 1)[0])
+    return None
+
+
+def _shape(value: object) -> str:
+    """What a value is, for a message: its type, and a short excerpt of a string."""
+    if isinstance(value, str):
+        return f"the string {value[:24]!r}"
+    return type(value).__name__
 
 
 def _order_id(value: object, name: str) -> str:
