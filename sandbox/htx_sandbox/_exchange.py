@@ -304,7 +304,9 @@ class Exchange:
         self._clock = clock
         self.public_host = public_host
         self.primary_key = credentials.access_key
-        self._secrets = {credentials.access_key: credentials.secret_key}
+        self._secrets: dict[str, str] = {}
+        self._public_keys: dict[str, bytes] = {}
+        self._store_key(credentials)
         self._uids = {credentials.access_key: credentials.access_key}
         limits = Limits.of(rate, interval, pool_rate, pool_interval)
         check_latency(latency)
@@ -324,7 +326,9 @@ class Exchange:
         with self._lock:
             now = self._clock()
             signed_host = host if self.public_host is None else self.public_host
-            auth = verify(method, signed_host, path, query_string, self._secrets, now)
+            auth = verify(
+                method, signed_host, path, query_string, self._secrets, now, self._public_keys
+            )
             admission = Admission(
                 time=now,
                 method=method,
@@ -398,8 +402,17 @@ class Exchange:
         The account of the sandbox's own key is that key.
         """
         with self._lock:
-            self._secrets[credentials.access_key] = credentials.secret_key
+            self._store_key(credentials)
             self._uids[credentials.access_key] = credentials.access_key if uid is None else uid
+
+    def _store_key(self, credentials: Credentials) -> None:
+        """Accept `credentials`' key with its one signature method (replacing any before)."""
+        self._secrets.pop(credentials.access_key, None)
+        self._public_keys.pop(credentials.access_key, None)
+        if credentials.ed25519_public_key is not None:
+            self._public_keys[credentials.access_key] = credentials.ed25519_public_key
+        else:
+            self._secrets[credentials.access_key] = credentials.secret_key
 
     def seed_orders(
         self,

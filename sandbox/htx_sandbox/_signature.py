@@ -1,7 +1,9 @@
-"""HTX Signature Version 2 (HmacSHA256) verification.
+"""HTX Signature Version 2 verification, HmacSHA256 and Ed25519.
 
-Written from FACTS.md alone and never shared with the wrapper's signer, so that one
-misreading of the algorithm cannot hide on both sides of a test.
+Written from FACTS.md (and, for Ed25519, HTX's USDT-margined authentication section) alone and
+never shared with the wrapper's signer, so that one misreading of the algorithm cannot hide on
+both sides of a test. Ed25519 signs the same four lines as HmacSHA256; the signature is
+Base64 of the 64-byte Ed25519 signature, verified here with the sandbox's own RFC 8032 code.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from urllib.parse import parse_qsl
 
 from attrs import frozen
 
+from htx_sandbox import _ed25519
+
 AUTH_PARAMS = ("AccessKeyId", "SignatureMethod", "SignatureVersion", "Timestamp")
 TIMESTAMP_WINDOW = 300.0
 
@@ -25,6 +29,9 @@ INCORRECT_ACCESS_KEY = (403, "Incorrect Access key [Access key错误]")
 INVALID_SUBMISSION_TIME = (12001, "Invalid submission time.")
 INCORRECT_SIGNATURE_VERSION = (12002, "Incorrect signature version.")
 INCORRECT_SIGNATURE_METHOD = (12003, "Incorrect signature method.")
+HMAC_SHA256 = "HmacSHA256"
+# HTX's pages spell it `Ed25519`; HTX's own Java and C++ SDKs send `ED25519`.
+ED25519_METHODS = frozenset({"Ed25519", "ED25519"})
 
 _UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}", re.ASCII)
@@ -84,12 +91,15 @@ def verify(
     query_string: bytes,
     secrets: Mapping[str, str],
     now: float,
+    public_keys: Mapping[str, bytes] | None = None,
 ) -> AuthResult:
     """Check a request's Signature V2 against the known keys and the clock `now` (epoch seconds).
 
     Every query parameter but `Signature` is signed, which for a POST is exactly the four
     auth parameters. `+` in the query decodes to a space, as form decoding on HTX's side
     would: a client that leaves the base64 signature unencoded fails here as it would there.
+    A key listed in `public_keys` (raw 32-byte Ed25519 public keys) signs with Ed25519 only;
+    any other key with HmacSHA256 only, under its secret in `secrets`.
     """
     try:
         params = parse_qsl(query_string.decode("ascii"), keep_blank_values=True, errors="strict")
@@ -104,11 +114,15 @@ def verify(
         return _refuse(access_key, VERIFICATION_FAILURE)
     if values["SignatureVersion"] != "2":
         return _refuse(access_key, INCORRECT_SIGNATURE_VERSION)
-    if values["SignatureMethod"] != "HmacSHA256":
+    signature_method = values["SignatureMethod"]
+    if signature_method != HMAC_SHA256 and signature_method not in ED25519_METHODS:
         return _refuse(access_key, INCORRECT_SIGNATURE_METHOD)
+    public_key = (public_keys or {}).get(access_key)
     secret_key = secrets.get(access_key)
-    if secret_key is None:
+    if public_key is None and secret_key is None:
         return _refuse(access_key, INCORRECT_ACCESS_KEY)
+    if (public_key is not None) != (signature_method in ED25519_METHODS):
+        return _refuse(access_key, VERIFICATION_FAILURE)  # the key's method is not this one
     stamped = parse_timestamp(values["Timestamp"])
     if stamped is None:
         return _refuse(access_key, VERIFICATION_FAILURE)
@@ -119,7 +133,13 @@ def verify(
     except binascii.Error:
         return _refuse(access_key, VERIFICATION_FAILURE)
     signed = [(name, value) for name, value in params if name != "Signature"]
-    expected = base64.b64decode(signature(secret_key, text_to_sign(method, host, path, signed)))
+    text = text_to_sign(method, host, path, signed)
+    if public_key is not None:
+        if not _ed25519.verify(public_key, text.encode("utf-8"), given):
+            return _refuse(access_key, VERIFICATION_FAILURE)
+        return AuthResult(access_key=access_key)
+    assert secret_key is not None
+    expected = base64.b64decode(signature(secret_key, text))
     if not hmac.compare_digest(given, expected):
         return _refuse(access_key, VERIFICATION_FAILURE)
     return AuthResult(access_key=access_key)

@@ -1,4 +1,4 @@
-"""Signs every request httpx sends to HTX (Signature Version 2, HmacSHA256)."""
+"""Signs every request httpx sends to HTX (Signature Version 2, HmacSHA256 or Ed25519)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
+from . import _ed25519
 from ._credentials import Credentials
 from ._errors import InvalidRequestError
 from .signing import (
@@ -85,6 +86,16 @@ class HtxAuth(httpx.Auth):
             )
         self._credentials = credentials
         self._access_key = credentials.access_key
+        self._method = credentials.signature_method
+        self._sign: Callable[[str], str]
+        if credentials.private_key is not None:
+            # Loaded once: cryptography is imported only for an Ed25519 key.
+            private_key = _ed25519.load_private_key(credentials.private_key)
+            self._sign = lambda text: _ed25519.sign(private_key, text)
+        else:
+            secret_key = credentials.secret_key
+            assert secret_key is not None  # Credentials holds exactly one of the two
+            self._sign = lambda text: compute_signature(secret_key, text)
         self._clock: Clock = _utc_now if clock is None else clock
         # Replaced whole, never mutated: one attribute store is atomic across threads.
         self.clock_offset: timedelta = timedelta(0)
@@ -120,7 +131,7 @@ class HtxAuth(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Sign ``request`` in place (its URL query) and yield it once."""
         url = request.url
-        params = auth_params(self._access_key, format_timestamp(self.signing_time()))
+        params = auth_params(self._access_key, format_timestamp(self.signing_time()), self._method)
         for name, value in _own_params(request) if url.query else ():
             if name in params:
                 raise InvalidRequestError(
@@ -130,7 +141,7 @@ class HtxAuth(httpx.Auth):
         query = encode_query(params)
         path = url.raw_path.partition(b"?")[0].decode("ascii")
         text = text_to_sign(request.method, signed_host(url), path, query)
-        signature = compute_signature(self._credentials.secret_key, text)
+        signature = self._sign(text)
         request.url = with_query(url, f"{query}&{SIGNATURE_PARAM}={encode_value(signature)}")
         yield request
 

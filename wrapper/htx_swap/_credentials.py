@@ -1,4 +1,4 @@
-"""An HTX API key pair."""
+"""An HTX API key: an access key with its HMAC secret key, or with an Ed25519 private key."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from attrs import Attribute, field, frozen
 
+from ._ed25519 import check_private_key
 from ._errors import InvalidRequestError
 
 __all__ = ["ACCESS_KEY_ENV", "SECRET_KEY_ENV", "Credentials"]
@@ -26,8 +27,10 @@ def _check_access_key(_instance: Any, _attribute: Attribute[str], value: object)
         raise InvalidRequestError(f"access_key has leading or trailing whitespace: {value!r}")
 
 
-def _check_secret_key(_instance: Any, _attribute: Attribute[str], value: object) -> None:
+def _check_secret_key(_instance: Any, _attribute: Attribute[str | None], value: object) -> None:
     # Never put the secret's value in a message: messages end up in logs.
+    if value is None:
+        return  # an Ed25519 key instead (checked in __attrs_post_init__)
     if not isinstance(value, str):
         raise InvalidRequestError(f"secret_key must be a str; got {type(value).__name__}")
     if not value:
@@ -36,12 +39,40 @@ def _check_secret_key(_instance: Any, _attribute: Attribute[str], value: object)
         raise InvalidRequestError("secret_key has leading or trailing whitespace")
 
 
+def _check_private_key(
+    _instance: Any, _attribute: Attribute[str | bytes | None], value: object
+) -> None:
+    if value is not None:
+        check_private_key(value)
+
+
 @frozen
 class Credentials:
-    """An HTX access key and its secret key; the secret never appears in repr or str."""
+    """An HTX access key and how its requests are signed; no secret appears in repr or str.
+
+    HTX has two kinds of API key. An HMAC key comes with a secret key (``secret_key``:
+    requests are signed with HmacSHA256). An Ed25519 key is registered with the public half of
+    a key pair the user made: give the private half as ``private_key``, PEM text (``-----BEGIN
+    PRIVATE KEY-----``, as HTX's own SDKs load it) or the raw 32 bytes, and requests are signed
+    with Ed25519 (this needs ``pip install 'htx-swap[ed25519]'``). Exactly one of the two.
+    """
 
     access_key: str = field(validator=_check_access_key)
-    secret_key: str = field(repr=False, validator=_check_secret_key)
+    secret_key: str | None = field(default=None, repr=False, validator=_check_secret_key)
+    private_key: str | bytes | None = field(
+        default=None, repr=False, kw_only=True, validator=_check_private_key
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if (self.secret_key is None) == (self.private_key is None):
+            raise InvalidRequestError(
+                "give exactly one of secret_key (an HMAC key) and private_key (an Ed25519 key)"
+            )
+
+    @property
+    def signature_method(self) -> str:
+        """``HmacSHA256`` or ``Ed25519``: the ``SignatureMethod`` these credentials sign with."""
+        return "HmacSHA256" if self.private_key is None else "Ed25519"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Credentials:

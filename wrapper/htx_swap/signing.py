@@ -1,4 +1,4 @@
-"""HTX Signature Version 2 (HmacSHA256), one named step per function.
+"""HTX Signature Version 2 (HmacSHA256, or Ed25519), one named step per function.
 
 The steps, in order (each pure and separately testable, as in botocore's signer)::
 
@@ -8,7 +8,10 @@ The steps, in order (each pure and separately testable, as in botocore's signer)
     text      = text_to_sign(method, host, path, query)   # four lines
     signature = compute_signature(secret_key, text)       # base64(HMAC-SHA256)
 
-The request then carries ``query + "&Signature=" + encode_value(signature)``.
+The request then carries ``query + "&Signature=" + encode_value(signature)``. With an Ed25519
+API key, ``auth_params`` names ``Ed25519`` and the signature is Base64 of the Ed25519 signature
+of the same text (``htx_swap._ed25519.sign``; HTX's USDT-margined reference, "Ed25519 Steps for
+Signature").
 ``HtxAuth`` in ``htx_swap._auth`` applies these steps to every request httpx sends.
 """
 
@@ -28,6 +31,7 @@ from ._errors import InvalidRequestError
 
 __all__ = [
     "ACCESS_KEY_PARAM",
+    "ED25519_METHOD",
     "SIGNATURE_METHOD",
     "SIGNATURE_PARAM",
     "SIGNATURE_VERSION",
@@ -46,6 +50,7 @@ ACCESS_KEY_PARAM = "AccessKeyId"
 TIMESTAMP_PARAM = "Timestamp"
 SIGNATURE_PARAM = "Signature"
 SIGNATURE_METHOD = "HmacSHA256"
+ED25519_METHOD = "Ed25519"
 SIGNATURE_VERSION = "2"
 # Every query parameter the signer owns; a request is re-signed from scratch.
 SIGNING_PARAMS = frozenset(
@@ -101,11 +106,14 @@ def format_timestamp(dt: datetime) -> str:
     return dt.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
 
 
-def auth_params(access_key: str, timestamp: str) -> dict[str, str]:
-    """Return the four signing parameters for a timestamp from ``format_timestamp``."""
+def auth_params(access_key: str, timestamp: str, method: str = SIGNATURE_METHOD) -> dict[str, str]:
+    """Return the four signing parameters for a timestamp from ``format_timestamp``.
+
+    ``method`` is ``SIGNATURE_METHOD`` (HmacSHA256) or ``ED25519_METHOD``.
+    """
     return {
         ACCESS_KEY_PARAM: access_key,
-        "SignatureMethod": SIGNATURE_METHOD,
+        "SignatureMethod": method,
         "SignatureVersion": SIGNATURE_VERSION,
         TIMESTAMP_PARAM: timestamp,
     }
