@@ -22,7 +22,12 @@ headers describe the request's pool, as HTX's do; with the pools off, the interf
 
 Answers HTX's docs leave open, and what the sandbox does:
 - cancel-all with no open order matching: `{"status":"error","err_code":1051,
-  "err_msg":"No orders to cancel.","ts":...}` (1051 is HTX's code for nothing to cancel);
+  "err_msg":"No orders to cancel.","ts":...}` (1051 is HTX's code for nothing to cancel on the
+  trigger-order cancel-all; for the trailing one it is our assumption);
+- per-order cancel codes 1063 (executed) and 1071 (already cancelled) come from HTX's general
+  table: the trailing cancel pages document only 1061, so these are our assumption too;
+- `ratelimit-reset` is sent as epoch milliseconds, an assumption (HTX: "upper limit of reset
+  time ..., unit: ms");
 - cancelling an order that failed on its trigger (status 5): 1063, as for one that triggered;
 - `lever_rate` left out (closing orders may) is recorded as 5;
 - `offset` left out (one-way mode) is recorded as `both`;

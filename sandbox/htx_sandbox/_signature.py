@@ -22,6 +22,7 @@ from attrs import frozen
 from htx_sandbox import _ed25519
 
 AUTH_PARAMS = ("AccessKeyId", "SignatureMethod", "SignatureVersion", "Timestamp")
+# Our assumption: HTX's spot documentation says 5 minutes; its USDT-margined pages say nothing.
 TIMESTAMP_WINDOW = 300.0
 
 VERIFICATION_FAILURE = (403, "Verification failure [校验失败]")

@@ -612,7 +612,25 @@ def test_error_code_scope_and_retryability(
 
 def test_1071_says_the_order_is_cancelled(spec: dict[str, Any]) -> None:
     assert "IS cancelled" in _codes(spec)[1071]["meaning"]
-    assert _codes(spec)[1051]["meaning"] == "No orders to cancel."
+    assert _codes(spec)[1051]["meaning"].startswith("No orders to cancel.")
+
+
+@pytest.mark.parametrize("code", [1017, 1051, 1062, 1063, 1071])
+def test_codes_no_trailing_page_documents_are_marked_as_assumptions(
+    spec: dict[str, Any], code: int
+) -> None:
+    assert "our assumption" in _codes(spec)[code]["meaning"]
+
+
+def test_the_other_unsupported_facts_are_marked_as_assumptions(spec: dict[str, Any]) -> None:
+    description = " ".join(spec["info"]["description"].split())
+    assert "The port rule is our assumption" in description
+    assert "How far is our assumption: about 5 minutes" in description
+    assert "per user (UID) and per interface (`x-rate-limit.scope`) is our assumption" in (
+        description
+    )
+    reset = spec["components"]["headers"]["RateLimitReset"]["description"]
+    assert "is our assumption" in reset
 
 
 # --- signing ----------------------------------------------------------------------------------

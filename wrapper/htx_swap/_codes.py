@@ -28,11 +28,16 @@ class HtxCode(enum.IntEnum):
     SYSTEM_BUSY = 1004
     CONTRACT_NOT_FOUND = 1014
     """This contract doesn't exist."""
+    # 1017, 1062, 1063 and 1071 come from HTX's general table; the trailing cancel pages
+    # document only 1061 per order. Our assumption, harmless either way: an order's code is
+    # reported as it came, and 1071 (the order *is* cancelled) is what a cancel wants.
     ORDER_NOT_FOUND = 1017
     INPUT_ERROR = 1030
     RATE_LIMITED = 1032
     """The number of access exceeded the limit."""
     NO_ORDERS_TO_CANCEL = 1051
+    """Documented on the trigger-order cancel-all; assumed for the trailing one, which may
+    answer ``ok`` with nothing instead: both read as nothing cancelled."""
     SETTLING = 1056
     ORDER_DOES_NOT_EXIST = 1061
     CANCELLING = 1062
@@ -50,7 +55,8 @@ class HtxCode(enum.IntEnum):
     REDUCE_ONLY_EXCEEDS_POSITION = 1492
     SIGNATURE_INVALID = 1253
     TIMESTAMP_OUT_OF_WINDOW = 12001
-    """The signing timestamp is more than about five minutes from HTX's clock."""
+    """The signing timestamp is too far from HTX's clock (about five minutes: an assumption
+    from HTX's spot documentation; the SDK signs each attempt when sent, whatever the length)."""
     SIGNATURE_VERSION_INVALID = 12002
     SIGNATURE_METHOD_INVALID = 12003
     ACCESS_KEY_EXPIRED = 12004

@@ -90,7 +90,9 @@ def signed_host(url: httpx.URL) -> str:
     """Return the host HTX signs: the ``Host`` header, lower-cased.
 
     That is the host, with ``:port`` only for a port that is not the scheme's
-    default (httpx normalises default ports away), IPv6 hosts in brackets.
+    default (httpx normalises default ports away), IPv6 hosts in brackets. HTX documents no
+    port rule (its FAQ suggests trying ``host:443`` on a 403): signing exactly the ``Host`` sent
+    is right whichever rule HTX applies, since HTX checks against the ``Host`` it receives.
     """
     # netloc is exactly what httpx sends as Host: IDNA-encoded, no user info.
     return url.netloc.decode("ascii").lower()
