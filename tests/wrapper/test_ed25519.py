@@ -158,3 +158,19 @@ def test_the_specs_ed25519_example_is_the_pinned_vector() -> None:
     assert vector["signature"] in spec
     assert TEST_1["private_key_hex"] in spec
     assert vector["text_to_sign"].replace("\n", "\\n") in spec
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("transport", ["httpx", "aiohttp"])
+async def test_the_async_client_signs_with_ed25519_on_every_transport(transport: str) -> None:
+    from htx_swap import AsyncSwapClient
+
+    keys = htx_sandbox.Credentials("ed-key", ed25519_public_key=PUBLIC)
+    with htx_sandbox.running(credentials=keys) as sandbox:
+        opened = sandbox.control.seed_orders(generate=3, access_key="ed-key")
+        async with AsyncSwapClient(
+            Credentials("ed-key", private_key=SEED), base_url=sandbox.base_url, transport=transport
+        ) as client:
+            result = await client.cancel_trailing_orders("BTC-USDT", opened)
+        assert set(result.cancelled) == set(opened)
+        assert all(record.authenticated for record in sandbox.control.requests())
