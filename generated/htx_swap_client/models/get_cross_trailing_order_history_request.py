@@ -16,7 +16,9 @@ T = TypeVar("T", bound="GetCrossTrailingOrderHistoryRequest")
 @_attrs_define
 class GetCrossTrailingOrderHistoryRequest:
     """Which page of finished cross-margin trailing orders to list. Give `contract_code` or `pair`; when both are given,
-    `contract_code` is the preferred.
+    `contract_code` is the preferred. Deliberately stricter than HTX for clients: `trade_type` is required here, as
+    HTX's table marks it, although HTX's description of it says "if not filled in, means all" (and HTX accepts it left
+    out); send `0` for all.
 
         Attributes:
             status (str): The order states to list, comma-separated: `0` every end state, `4` submitted, `5` submission

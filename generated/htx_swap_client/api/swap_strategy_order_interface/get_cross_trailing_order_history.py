@@ -94,7 +94,9 @@ def sync_detailed(
     Args:
         body (GetCrossTrailingOrderHistoryRequest): Which page of finished cross-margin trailing
             orders to list. Give `contract_code` or `pair`; when both are given, `contract_code` is
-            the preferred.
+            the preferred. Deliberately stricter than HTX for clients: `trade_type` is required here,
+            as HTX's table marks it, although HTX's description of it says "if not filled in, means
+            all" (and HTX accepts it left out); send `0` for all.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -132,7 +134,9 @@ def sync(
     Args:
         body (GetCrossTrailingOrderHistoryRequest): Which page of finished cross-margin trailing
             orders to list. Give `contract_code` or `pair`; when both are given, `contract_code` is
-            the preferred.
+            the preferred. Deliberately stricter than HTX for clients: `trade_type` is required here,
+            as HTX's table marks it, although HTX's description of it says "if not filled in, means
+            all" (and HTX accepts it left out); send `0` for all.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -165,7 +169,9 @@ async def asyncio_detailed(
     Args:
         body (GetCrossTrailingOrderHistoryRequest): Which page of finished cross-margin trailing
             orders to list. Give `contract_code` or `pair`; when both are given, `contract_code` is
-            the preferred.
+            the preferred. Deliberately stricter than HTX for clients: `trade_type` is required here,
+            as HTX's table marks it, although HTX's description of it says "if not filled in, means
+            all" (and HTX accepts it left out); send `0` for all.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -201,7 +207,9 @@ async def asyncio(
     Args:
         body (GetCrossTrailingOrderHistoryRequest): Which page of finished cross-margin trailing
             orders to list. Give `contract_code` or `pair`; when both are given, `contract_code` is
-            the preferred.
+            the preferred. Deliberately stricter than HTX for clients: `trade_type` is required here,
+            as HTX's table marks it, although HTX's description of it says "if not filled in, means
+            all" (and HTX accepts it left out); send `0` for all.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
