@@ -235,23 +235,26 @@ class Page:
             out.append(f"<pre><code>{value}</code></pre>")
         return "".join(out)
 
+    def status_value(self, member: dict[str, Any]) -> str:
+        """The `status` an envelope branch carries: its one-value enum (`ok` or `error`)."""
+        status = self.resolve(self.resolve(member).get("properties", {}).get("status", {}))
+        values = status.get("enum", [])
+        return str(values[0]) if len(values) == 1 else ""
+
     def envelope(self, node: dict[str, Any]) -> str:
         schema = self.resolve(node)
         members = schema.get("oneOf")
         if not members:
             return self.field_table(node) + self.extra_note(node)
-        discriminator = schema.get("discriminator", {})
-        by_ref = {ref: value for value, ref in discriminator.get("mapping", {}).items()}
         parts = []
         if self.ref_name(node):
-            prop = html.escape(discriminator.get("propertyName", ""))
             parts.append(
                 f"<p>Schema {self.schema_link(self.ref_name(node) or '')}: one of the envelopes "
-                f"below, told apart by <code>{prop}</code>.</p>"
+                "below, told apart by <code>status</code>.</p>"
             )
         for member in members:
             name = self.ref_name(member) or "inline"
-            value = by_ref.get(member.get("$ref", ""), "")
+            value = self.status_value(member)
             kind = "ok" if value == "ok" else "error" if value == "error" else ""
             parts.append(
                 f'<div class="envelope {kind}"><h5><code>status: {html.escape(value)}</code> '
@@ -260,6 +263,20 @@ class Page:
                 f"{self.field_table(member)}{self.extra_note(member)}</div>"
             )
         return "".join(parts)
+
+    def component(self, node: dict[str, Any]) -> dict[str, Any]:
+        """A response, header, parameter... with its `$ref` (`#/components/<kind>/<name>`)
+        followed, so that a shared 429 reply or `ratelimit-*` header reads as if written inline."""
+        for _ in range(MAX_DEPTH):
+            ref = node.get("$ref")
+            if not isinstance(ref, str) or not ref.startswith("#/components/"):
+                return node
+            kind, _, name = ref.removeprefix("#/components/").partition("/")
+            target = self.doc.get("components", {}).get(kind, {}).get(name)
+            if not isinstance(target, dict):
+                return node
+            node = target
+        return node
 
     def operation(self, path: str, method: str, op: dict[str, Any]) -> str:
         op_id = op.get("operationId", f"{method}-{path}")
@@ -287,10 +304,11 @@ class Page:
                 out.append(self.field_table(schema))
                 out.append(self.examples(media))
         out.append("<h4>Responses</h4>")
-        for status, reply in op.get("responses", {}).items():
+        for status, reply_node in op.get("responses", {}).items():
+            reply = self.component(reply_node)
             out.append(f"<h5>HTTP {html.escape(str(status))}</h5>")
             out.append(self.markdown(reply.get("description")))
-            headers = reply.get("headers", {})
+            headers = {name: self.component(h) for name, h in reply.get("headers", {}).items()}
             if headers:
                 rows = "".join(
                     f"<tr><td><code>{html.escape(name)}</code></td>"
@@ -473,10 +491,7 @@ class Page:
             out.append(self.markdown(schema.get("description")))
             if "oneOf" in schema:
                 members = ", ".join(self.type_of(member) for member in schema["oneOf"])
-                prop = schema.get("discriminator", {}).get("propertyName", "")
-                out.append(
-                    f"<p>One of {members}, told apart by <code>{html.escape(prop)}</code>.</p>"
-                )
+                out.append(f"<p>One of {members}, told apart by <code>status</code>.</p>")
             elif schema.get("type") == "object":
                 out.append(self.field_table({"$ref": SCHEMA_REF + name}))
                 out.append(self.extra_note(schema))

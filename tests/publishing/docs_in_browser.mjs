@@ -4,7 +4,7 @@
 //   node docs_in_browser.mjs INDEX_HTML [SCREENSHOT_PNG]
 //
 // Prints one JSON object: the page's rendered text (innerText: what is on screen without a click),
-// every request the page made (none may leave file://), every link and whether it resolves (an
+// each operation's section (its text and header rows), every request the page made (none may leave file://), every link and whether it resolves (an
 // in-page anchor with its target, or a file beside the page), and what following a few in-page
 // links did. Console errors are reported too.
 import { mkdtempSync, rmSync, existsSync } from "node:fs";
@@ -53,6 +53,21 @@ try {
   report.title = await page.title();
   report.text = await page.evaluate(() => document.body.innerText);
   report.scripts = await page.evaluate(() => document.scripts.length);
+  // Each operation's section as a reader sees it: its text, and its header tables' rows as cells.
+  report.operations = await page.evaluate(() =>
+    Object.fromEntries(
+      [...document.querySelectorAll("section.operation")].map((section) => [
+        section.id,
+        {
+          text: section.innerText,
+          headerRows: [...section.querySelectorAll("table")]
+            .filter((table) => table.querySelector("th")?.innerText.trim() === "Header")
+            .flatMap((table) => [...table.querySelectorAll("tbody tr")])
+            .map((row) => [...row.cells].map((cell) => cell.innerText.trim())),
+        },
+      ]),
+    ),
+  );
 
   // Every link: an anchor in this page, or a file beside it, or (only) a full https URL.
   const here = dirname(fileURLToPath(url));

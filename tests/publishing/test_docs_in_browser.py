@@ -113,3 +113,31 @@ def test_following_in_page_links_scrolls_to_the_target(seen: dict[str, Any]) -> 
         assert step["href"] == f"{seen['url']}#{step['target']}"
         assert step["scrollY"] > 0, f"clicking #{step['target']} moved the page"
         assert abs(step["top"]) < 2, f"#{step['target']} is at the top of the view"
+
+
+@pytest.mark.parametrize("operation_id", sorted(OPERATIONS))
+def test_shared_replies_and_headers_are_rendered_on_every_operation(
+    seen: dict[str, Any], operation_id: str
+) -> None:
+    """The 429 reply and the `ratelimit-*` headers are `$ref`s to components: each operation
+    shows them in full (description, type), not an empty heading or a header of type "any"."""
+    section = seen["operations"][f"op-{operation_id}"]
+    text = " ".join(str(section["text"]).split())
+    responses = SPEC["components"]["responses"]
+    headers = SPEC["components"]["headers"]
+    too_many = " ".join(responses["GatewayTooManyRequests"]["description"].split())
+    assert "HTTP 429" in text
+    after_429 = text[text.index("HTTP 429") :]
+    assert too_many.split(" (")[0] in after_429, "the 429 reply's description is shown"
+    rows = {row[0]: row[1:] for row in section["headerRows"]}
+    post = SPEC["paths"][OPERATIONS[operation_id]]["post"]
+    expected = {**post["responses"]["200"]["headers"], "Retry-After": None}
+    assert set(rows) == set(expected)
+    for name, node in expected.items():
+        if node is None:
+            header = responses["GatewayTooManyRequests"]["headers"][name]
+        else:
+            header = headers[node["$ref"].rsplit("/", 1)[1]]
+        kind, description = rows[name]
+        assert kind.startswith(header["schema"]["type"]), (name, kind)
+        assert " ".join(description.split()) == " ".join(header["description"].split())

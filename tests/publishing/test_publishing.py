@@ -6,6 +6,7 @@ is tested in test_gate.py, the docs page in a browser in test_docs_in_browser.py
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
@@ -90,6 +91,73 @@ def test_bundle_is_self_contained_and_json_equals_yaml(published: Path) -> None:
     assert source["components"]["schemas"].keys() <= from_json["components"]["schemas"].keys()
     for key in ("x-htx-error-codes", "x-rate-limit-pools"):
         assert from_json[key] == source[key]
+
+
+def id_pairs(node: Any) -> list[tuple[Any, Any]]:
+    """(order_id, order_id_str) of every object that carries both, anywhere under `node`."""
+    if isinstance(node, list):
+        return [pair for item in node for pair in id_pairs(item)]
+    if isinstance(node, dict):
+        own = (
+            [(node["order_id"], node["order_id_str"])]
+            if {"order_id", "order_id_str"} <= set(node)
+            else []
+        )
+        return own + [pair for value in node.values() for pair in id_pairs(value)]
+    return []
+
+
+def example_values(doc: dict[str, Any]) -> list[Any]:
+    """The value of every named example in the document."""
+    found: list[Any] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for name, value in node.items():
+                if name == "examples" and isinstance(value, dict):
+                    found.extend(item["value"] for item in value.values() if "value" in item)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(doc)
+    return found
+
+
+def _rounded(pairs: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+    return [(number, text) for number, text in pairs if str(number) != text]
+
+
+def test_every_example_id_is_exact_in_the_yaml_the_json_and_the_docs(published: Path) -> None:
+    """Each example's `order_id` (an int64 beyond 2^53) reads as its `order_id_str`, digit for
+    digit, in every published artifact: a bundler going through doubles would round it."""
+    source_pairs = id_pairs(example_values(load_spec()))
+    assert len(source_pairs) >= 6
+    for name in (f"{NAME}.yaml", f"{NAME}.json"):
+        text = (published / name).read_text(encoding="utf-8")
+        doc = yaml.safe_load(text) if name.endswith(".yaml") else json.loads(text)
+        pairs = id_pairs(example_values(doc))
+        assert pairs == source_pairs, name
+        assert _rounded(pairs) == [], name
+        for _number, digits in pairs:
+            assert re.search(rf"\border_id\b\W+{digits}\b", text), (name, digits)
+    page = (published / "index.html").read_text(encoding="utf-8")
+    shown = [
+        json.loads(html.unescape(block))
+        for block in re.findall(r"<pre><code>(.*?)</code></pre>", page, flags=re.DOTALL)
+        if block.lstrip().startswith("{")
+    ]
+    docs_pairs = id_pairs(shown)
+    assert _rounded(docs_pairs) == []
+    assert sorted(docs_pairs) == sorted(source_pairs)
+
+
+def test_the_id_check_sees_a_rounded_id() -> None:
+    """The control: a pair as Redocly's bundle wrote it in 1.1.0."""
+    rounded = {"order_id": 826052268312821800, "order_id_str": "826052268312821760"}
+    assert _rounded(id_pairs([{"data": rounded}])) == [(826052268312821800, "826052268312821760")]
 
 
 def test_error_codes_are_published_on_their_own_from_the_spec(published: Path) -> None:
