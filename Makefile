@@ -47,9 +47,12 @@ setup: $(VENV)/.installed node_modules/.installed
 
 # Debian packages some tests need, installed only when missing (file targets with no
 # prerequisites: a no-op once they exist). The docs test opens dist/spec/index.html in headless
-# Chromium; the strict-generator test runs openapi-generator's jar (PyPI), which needs Java.
+# Chromium; the consumers run openapi-generator's jar (PyPI), which needs Java, and build its Go
+# client with Debian's Go, offline: its one module (validator.v2) is Debian's too (GOPATH mode).
 CHROMIUM := /usr/bin/chromium
 JAVA := /usr/bin/java
+GO := /usr/bin/go
+GO_VALIDATOR := /usr/share/gocode/src/gopkg.in/validator.v2
 APT_GET := $$( [ "$$(id -u)" = 0 ] || echo sudo ) env DEBIAN_FRONTEND=noninteractive apt-get
 $(CHROMIUM):
 	$(APT_GET) update -qq
@@ -57,6 +60,12 @@ $(CHROMIUM):
 $(JAVA):
 	$(APT_GET) update -qq
 	$(APT_GET) install -y -qq --no-install-recommends default-jre-headless
+$(GO):
+	$(APT_GET) update -qq
+	$(APT_GET) install -y -qq --no-install-recommends golang
+$(GO_VALIDATOR):
+	$(APT_GET) update -qq
+	$(APT_GET) install -y -qq --no-install-recommends golang-gopkg-validator.v2-dev
 
 demo: $(VENV)/.runtime
 	$(BIN)/python scripts/demo.py
@@ -81,7 +90,7 @@ typecheck: $(VENV)/.installed
 
 # coverage run, not pytest --cov: the htx_sandbox pytest plugin is imported before pytest-cov
 # starts, which would count the sandbox's module-level lines as never run.
-pytest: setup $(CHROMIUM) $(JAVA)
+pytest: setup $(CHROMIUM) $(JAVA) $(GO) $(GO_VALIDATOR)
 	$(BIN)/python -m coverage erase
 	COVERAGE_ON_IMPORT=$(CURDIR)/pyproject.toml $(BIN)/python -m coverage run -m pytest
 	$(BIN)/python -m coverage combine --quiet
