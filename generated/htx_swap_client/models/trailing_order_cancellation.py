@@ -19,7 +19,9 @@ class TrailingOrderCancellation:
 
     Attributes:
         errors (list[OrderCancelError]): The orders that could not be cancelled, each with its own error.
-        successes (str): the orders that are success (order IDs joined by ",", empty when none)
+        successes (str): the orders that are success (order IDs joined by ",", empty when none). The pattern writes the
+            comma as `\\x2C`: Go clients check patterns with a struct-tag validator that splits its rules at a literal
+            comma.
     """
 
     errors: list[OrderCancelError]
