@@ -12,12 +12,19 @@ the spec's own (its description, "Compatibility"):
   a type or format changed, nullable dropped); a reply widened (a required reply field removed or
   made optional, a reply field made nullable, a closed reply enum that gains a value or is
   opened, a new reply alternative); a response status or media type removed; security changed;
-  an operationId changed (generated clients name their functions after it);
+  a ``default`` added or changed (generated clients send a request default for the caller, and
+  fill a reply default in where HTX sent nothing); ``servers`` on a path or an operation added,
+  changed or removed (generated clients send that operation elsewhere); a ``discriminator``
+  changed; and **a name generators derive** changed: an operationId (the function), an
+  operation's tags (the API class or service), a component schema renamed or removed (the type),
+  an enum member's name (``x-enum-varnames``, also when first given: generated code had named the
+  member after its value). The wire may be the same, but code generated from the old document no
+  longer compiles against the new one;
 - **minor** (needs at least a minor raise): anything added that a client may use or must tolerate
   (an operation, an optional request field or parameter, a reply field, an enum value on a
-  request, a response status), requests widened and replies narrowed, a component schema
-  renamed or removed (the wire is unchanged; code naming the generated type must follow), and
-  changes to the data extensions (``x-htx-error-codes``, ``x-rate-limit``...);
+  request, a response status, a component schema), requests widened and replies narrowed, a
+  ``default`` removed, and changes to the data extensions (``x-htx-error-codes``,
+  ``x-rate-limit``...);
 - **patch** (needs any raise): any other difference (descriptions, examples, ``x-known-values``).
 
 A pattern change is judged conservatively: it widens (or narrows) only when the two patterns are
@@ -134,8 +141,20 @@ def _pattern_bounds(pattern: str) -> tuple[list[str], list[tuple[int, int]]] | N
     return texts, bounds
 
 
+def _plain_escapes(pattern: str) -> str:
+    """`\\xHH` of a character with no meaning in a pattern, written as the character itself."""
+
+    def plain(match: re.Match[str]) -> str:
+        char = chr(int(match.group(2), 16))
+        return match.group(1) + char if char.isalnum() or char in ",:;-_ '\"" else match.group(0)
+
+    return re.sub(r"((?<!\\)(?:\\\\)*)\\x([0-9A-Fa-f]{2})", plain, pattern)
+
+
 def compare_patterns(old: str | None, new: str | None) -> str:
     """SAME, NARROWER, WIDER or DIFFERENT: what the new pattern accepts against the old one."""
+    if old is not None and new is not None:
+        old, new = _plain_escapes(old), _plain_escapes(new)
     if old == new:
         return SAME
     if old is None:
@@ -353,14 +372,52 @@ class Comparison:
                     self.add("breaking", where, "security scheme changed")
 
     def compare_components(self) -> None:
-        old = set(self.old.get("components", {}).get("schemas", {}))
-        new = set(self.new.get("components", {}).get("schemas", {}))
-        for name in sorted(old - new):
+        """Component schemas by name: generators name a type after each one."""
+        old = self.old.get("components", {}).get("schemas", {})
+        new = self.new.get("components", {}).get("schemas", {})
+        for name in sorted(set(old) - set(new)):
             self.add(
-                "minor",
+                "breaking",
                 f"components.schemas.{name}",
-                "schema removed or renamed (the wire is unchanged where the operations are; "
-                "code that names the generated type must follow)",
+                "schema removed or renamed: code generated from the published document names "
+                "the type (the wire may be unchanged; keep the old name, e.g. as an alias)",
+            )
+        for name in sorted(set(new) - set(old)):
+            self.add("minor", f"components.schemas.{name}", "schema added")
+        for name in sorted(set(old) & set(new)):
+            self.compare_enum_names(f"components.schemas.{name}", old[name], new[name])
+
+    def compare_enum_names(self, where: str, old: Any, new: Any) -> None:
+        """Each enum value's member name (`x-enum-varnames`): generated code refers to it."""
+        if not isinstance(old, dict) or not isinstance(new, dict):
+            return
+        old_enum, new_enum = old.get("enum"), new.get("enum")
+        if not isinstance(old_enum, list) or not isinstance(new_enum, list):
+            return
+
+        def names(schema: dict[str, Any], values: list[Any]) -> dict[str, Any]:
+            # By position, as openapi-generator reads them: a value past the list's end gets
+            # the generator's own name.
+            given = schema.get("x-enum-varnames")
+            given = given if isinstance(given, list) else []
+            return {
+                repr(value): given[index] if index < len(given) else None
+                for index, value in enumerate(values)
+            }
+
+        old_names, new_names = names(old, old_enum), names(new, new_enum)
+        renamed = [
+            f"{value}: {old_names[value] or 'named by the generator'} -> "
+            f"{new_names[value] or 'named by the generator'}"
+            for value in old_names
+            if value in new_names and old_names[value] != new_names[value]
+        ]
+        if renamed:
+            self.add(
+                "breaking",
+                where,
+                f"enum members renamed ({'; '.join(renamed)}): x-enum-varnames, the names "
+                "generated code gives them",
             )
 
     def compare_extensions(self) -> None:
@@ -388,6 +445,13 @@ class Comparison:
         for path in sorted(set(old_paths) | set(new_paths)):
             old_item = self.resolve(self.old, old_paths.get(path, {}))
             new_item = self.resolve(self.new, new_paths.get(path, {}))
+            if old_item.get("servers") != new_item.get("servers") and path in old_paths:
+                self.add(
+                    "breaking",
+                    path,
+                    "path-level servers changed: generated clients send its operations to "
+                    "those hosts instead of the ones the caller configured",
+                )
             for method in METHODS:
                 where = f"{method.upper()} {path}"
                 if method in old_item and method not in new_item:
@@ -417,6 +481,20 @@ class Comparison:
                 where,
                 f"operationId {old.get('operationId')!r} became {new.get('operationId')!r} "
                 "(generated clients name the operation after it)",
+            )
+        if old.get("tags", []) != new.get("tags", []):
+            self.add(
+                "breaking",
+                where,
+                f"tags {old.get('tags', [])} became {new.get('tags', [])} (generated clients "
+                "name the API class or service that holds the operation after its first tag)",
+            )
+        if old.get("servers") != new.get("servers"):
+            self.add(
+                "breaking",
+                where,
+                "operation-level servers changed: generated clients send this operation to "
+                "those hosts instead of the ones the caller configured",
             )
         old_security = old.get("security", self.old.get("security"))
         new_security = new.get("security", self.new.get("security"))
@@ -555,13 +633,32 @@ class Comparison:
             self.judge(WIDER if new.get("nullable") else NARROWER, mode, where, "nullable")
         for keyword, outcome in _constraints(old, new):
             self.judge(outcome, mode, where, keyword)
-        if mode == REQUEST and "default" in old and old.get("default") != new.get("default"):
-            self.add("breaking", where, "default changed: a request that omits it now means else")
+        self.compare_default(where, old, new, mode)
+        if not any(isinstance(node, dict) and "$ref" in node for node in (old_node, new_node)):
+            self.compare_enum_names(where, old, new)  # inline; named ones: compare_components
         if "items" in old or "items" in new:
             self.compare_schema(f"{where}[]", old.get("items", {}), new.get("items", {}), mode)
         if any(key in schema for key in ("properties", "required") for schema in (old, new)):
             self.compare_properties(where, old, new, mode)
         self.compare_additional(where, old, new, mode)
+
+    def compare_default(
+        self, where: str, old: dict[str, Any], new: dict[str, Any], mode: str
+    ) -> None:
+        had, has = "default" in old, "default" in new
+        if had and has and old["default"] == new["default"]:
+            return
+        if not has:
+            if had:
+                self.add("minor", where, "default removed (what the server does is unchanged)")
+            return
+        effect = (
+            "generated clients send it for callers who leave the field out, and a server "
+            "default that differs no longer applies"
+            if mode == REQUEST
+            else "generated clients fill it in where HTX sent nothing"
+        )
+        self.add("breaking", where, f"default {'changed' if had else 'added'}: {effect}")
 
     def compare_type(self, where: str, old: dict[str, Any], new: dict[str, Any], mode: str) -> None:
         old_type, new_type = old.get("type"), new.get("type")
@@ -662,8 +759,12 @@ class Comparison:
             return
         old_disc = old.get("discriminator", {}) or {}
         new_disc = new.get("discriminator", {}) or {}
-        if old_disc.get("propertyName") != new_disc.get("propertyName"):
-            self.add("breaking", where, "discriminator changed")
+        if old_disc != new_disc:
+            self.add(
+                "breaking",
+                where,
+                "discriminator changed (generated code decodes the union by it, or without it)",
+            )
         old_branches = self._branches(self.old, old[kind], old_disc)
         new_branches = self._branches(self.new, new[kind], new_disc)
         for label in sorted(set(old_branches) | set(new_branches)):
@@ -678,18 +779,19 @@ class Comparison:
     def _branches(
         self, doc: dict[str, Any], branches: list[Any], discriminator: dict[str, Any]
     ) -> dict[str, Any]:
-        """Alternatives by discriminator value, else by referenced name, else by position."""
+        """Alternatives by referenced name (what generated code calls them), else by
+        discriminator value, else by position."""
         by_ref = {
             branch["$ref"]: branch
             for branch in branches
             if isinstance(branch, dict) and isinstance(branch.get("$ref"), str)
         }
-        mapping = discriminator.get("mapping", {})
-        if mapping and set(mapping.values()) == set(by_ref):
-            name = discriminator.get("propertyName")
-            return {f"{name}={value}": {"$ref": ref} for value, ref in mapping.items()}
         if len(by_ref) == len(branches):
             return {ref.rsplit("/", 1)[-1]: branch for ref, branch in by_ref.items()}
+        mapping = discriminator.get("mapping", {})
+        if mapping:
+            name = discriminator.get("propertyName")
+            return {f"{name}={value}": {"$ref": ref} for value, ref in mapping.items()}
         return {f"#{position}": branch for position, branch in enumerate(branches)}
 
 

@@ -174,7 +174,6 @@ def add_reply_alternative(doc: Doc) -> None:
         "properties": {"status": {"type": "string", "enum": ["pending"]}},
     }
     envelope["oneOf"].append({"$ref": "#/components/schemas/PendingReply"})
-    envelope["discriminator"]["mapping"]["pending"] = "#/components/schemas/PendingReply"
 
 
 def reword(doc: Doc) -> None:
@@ -209,6 +208,104 @@ def reply_additional_properties_false(doc: Doc) -> None:
 
 def request_additional_properties_false(doc: Doc) -> None:
     schemas(doc)["CancelTrailingOrdersRequest"]["additionalProperties"] = False
+
+
+# --- names generators derive, servers, defaults --------------------------------------------
+
+TAG = "Swap Strategy Order Interface"
+
+
+def retag(doc: Doc) -> None:
+    """The Go client's `SwapStrategyOrderInterfaceAPI` would become `TrailingOrdersAPI`."""
+    doc["tags"][0]["name"] = "Trailing Orders"
+    for item in doc["paths"].values():
+        item["post"]["tags"] = ["Trailing Orders"]
+
+
+def add_second_tag(doc: Doc) -> None:
+    cancel_op(doc)["tags"].append("Cancellation")
+
+
+def reword_tag(doc: Doc) -> None:
+    doc["tags"][0]["description"] = "Reworded."
+
+
+def add_component(doc: Doc) -> None:
+    schemas(doc)["Unused"] = {"type": "string", "description": "nothing refers to it yet"}
+
+
+def rename_envelope_branch(doc: Doc) -> None:
+    """The ok branch of cancel's envelope becomes another (identical) component."""
+    schemas(doc)["CancelTrailingOrdersOk"] = schemas(doc).pop("CancelTrailingOrdersReply")
+    schemas(doc)["CancelTrailingOrdersEnvelope"]["oneOf"][0] = {
+        "$ref": "#/components/schemas/CancelTrailingOrdersOk"
+    }
+
+
+def enum_names(schema: str, names: list[str] | None) -> Change:
+    def change(doc: Doc) -> None:
+        if names is None:
+            schemas(doc)[schema].pop("x-enum-varnames", None)
+            schemas(doc)[schema].pop("x-enum-descriptions", None)
+        else:
+            schemas(doc)[schema]["x-enum-varnames"] = names
+
+    return change
+
+
+TRADE_TYPE_NAMES = list(BASE["components"]["schemas"]["TradeType"].get("x-enum-varnames", []))
+
+
+def trade_type_19_named(doc: Doc) -> None:
+    trade_type = schemas(doc)["TradeType"]
+    trade_type["enum"] = [*trade_type["enum"], 19]
+    trade_type["x-enum-varnames"] = [*trade_type["x-enum-varnames"], "ANY_NEW"]
+    trade_type["x-enum-descriptions"] = [*trade_type["x-enum-descriptions"], "19: new."]
+
+
+def reword_enum_descriptions(doc: Doc) -> None:
+    descriptions = schemas(doc)["Direction"]["x-enum-descriptions"]
+    descriptions[0] += " Reworded."
+
+
+def inline_enum(names: list[str] | None) -> Change:
+    """An inline closed enum on a request field (not a named component)."""
+
+    def change(doc: Doc) -> None:
+        field = prop(doc, OPEN_ORDERS_REQ, "page_size")
+        field["enum"] = [20, 50]
+        if names is not None:
+            field["x-enum-varnames"] = names
+
+    return change
+
+
+def servers_on_operation(url: str) -> Change:
+    def change(doc: Doc) -> None:
+        cancel_op(doc)["servers"] = [{"url": url}]
+
+    return change
+
+
+def servers_on_path(doc: Doc) -> None:
+    doc["paths"][CANCEL]["servers"] = [{"url": "https://api.hbdm.vn"}]
+
+
+def add_document_server(doc: Doc) -> None:
+    doc["servers"].append({"url": "https://api.example.com", "description": "another"})
+
+
+def discriminator_on_cancel(doc: Doc) -> None:
+    schemas(doc)["CancelTrailingOrdersEnvelope"]["discriminator"] = {"propertyName": "status"}
+
+
+def comma_as_hex_escape(doc: Doc) -> None:
+    """A pattern that reads the same: `,` written as `\\x2C` (the repository's own change)."""
+    field = prop(doc, "CancelTrailingOrdersRequest", "order_id")
+    field["pattern"] = field["pattern"].replace(",", "\\x2C")
+
+
+OPEN_ORDERS_REQ = "GetOpenTrailingOrdersRequest"
 
 
 def both(*changes: Change) -> Change:
@@ -331,7 +428,62 @@ MUTATIONS = {
     "new-reply-alternative": Mutation(add_reply_alternative, "breaking"),
     # the rest of the document
     "error-code-added": Mutation(add_error_code, "minor"),
-    "component-renamed": Mutation(rename_component, "minor"),
+    "component-renamed": Mutation(rename_component, "breaking"),
+    "component-added": Mutation(add_component, "minor"),
+    "envelope-branch-renamed": Mutation(rename_envelope_branch, "breaking"),
+    # names generators derive: a rename breaks code generated from the published document
+    "tag-renamed": Mutation(retag, "breaking"),
+    "second-tag-on-an-operation": Mutation(add_second_tag, "breaking"),
+    "tag-reworded": Mutation(reword_tag, "patch"),
+    "enum-member-renamed": Mutation(
+        enum_names("TradeType", [*TRADE_TYPE_NAMES[:1], "LONG_BUY", *TRADE_TYPE_NAMES[2:]]),
+        "breaking",
+    ),
+    "enum-members-first-named": Mutation(
+        enum_names("TradeType", TRADE_TYPE_NAMES),
+        "breaking",
+        base=enum_names("TradeType", None),
+    ),
+    "enum-member-names-dropped": Mutation(enum_names("TradeType", None), "breaking"),
+    "request-enum-value-added-with-its-name": Mutation(trade_type_19_named, "minor"),
+    "enum-descriptions-reworded": Mutation(reword_enum_descriptions, "patch"),
+    "inline-enum-member-renamed": Mutation(
+        inline_enum(["TWENTY", "FIFTY"]), "breaking", base=inline_enum(["SMALL", "LARGE"])
+    ),
+    "inline-enum-members-first-named": Mutation(
+        inline_enum(["TWENTY", "FIFTY"]), "breaking", base=inline_enum(None)
+    ),
+    # where requests go
+    "operation-level-servers-added": Mutation(
+        servers_on_operation("https://api.hbdm.vn"), "breaking"
+    ),
+    "operation-level-servers-changed": Mutation(
+        servers_on_operation("https://api.hbdm.vn"),
+        "breaking",
+        base=servers_on_operation("https://api.hbdm.com"),
+    ),
+    "path-level-servers-added": Mutation(servers_on_path, "breaking"),
+    "document-server-added": Mutation(add_document_server, "minor"),
+    # defaults: generated clients send a request default, and fill a reply default in
+    "request-default-added": Mutation(set_in(OPEN_ORDERS, "page_size", default=50), "breaking"),
+    "request-default-added-on-a-component": Mutation(
+        lambda doc: schemas(doc)["TradeType"].update(default=0), "breaking"
+    ),
+    "request-default-removed": Mutation(
+        drop_in(OPEN_ORDERS, "page_size", "default"),
+        "minor",
+        base=set_in(OPEN_ORDERS, "page_size", default=20),
+    ),
+    "reply-default-added": Mutation(
+        set_in("HistoricTrailingOrder", "fail_code", default=0), "breaking"
+    ),
+    "discriminator-added": Mutation(discriminator_on_cancel, "breaking"),
+    "discriminator-removed": Mutation(
+        lambda doc: schemas(doc)["CancelTrailingOrdersEnvelope"].pop("discriminator"),
+        "breaking",
+        base=discriminator_on_cancel,
+    ),
+    "pattern-comma-written-as-hex-escape": Mutation(comma_as_hex_escape, "patch"),
     "reworded": Mutation(reword, "patch"),
     "unchanged": Mutation(lambda doc: None, None),
     "narrowed-and-added": Mutation(both(order_id_pattern(5), add_paths(1)), "breaking"),
@@ -366,7 +518,7 @@ def test_a_closed_reply_enum_s_new_value_is_reported_where_it_is() -> None:
     # OkStatus is every operation's: the break is reported in each of the ten replies.
     assert len(findings) == 10
     assert {f.level for f in findings} == {"breaking"}
-    assert f"POST {CANCEL} response 200 (application/json) <status=ok>.status" in {
+    assert f"POST {CANCEL} response 200 (application/json) <CancelTrailingOrdersReply>.status" in {
         f.where for f in findings
     }
     assert all("enum values ['maybe'] added" in f.what for f in findings)
@@ -414,7 +566,11 @@ def test_gate_passes_on_the_working_spec() -> None:
     """The repository's own state: the working spec against openapi/published/."""
     result = run(GATE)
     assert result.returncode == 0, result.stdout
-    assert "breaking:" not in result.stdout
+    newest = max(
+        gate.Version.parse(path.stem) for path in (ROOT / "openapi" / "published").glob("*.yaml")
+    )
+    if gate.Version.parse(BASE["info"]["version"]).major == newest.major:
+        assert "breaking:" not in result.stdout
 
 
 def _released() -> list[Path]:
@@ -431,8 +587,11 @@ STEPS = list(itertools.pairwise(RELEASED))
     ("older", "newer"), STEPS, ids=[f"{old.stem}->{new.stem}" for old, new in STEPS]
 )
 def test_each_release_raised_the_version_its_changes_need(older: Path, newer: Path) -> None:
-    """Every step between released versions, as the gate classifies it today."""
+    """Every step between released versions, as the gate classifies it today, but for the one
+    break released as a minor version by mistake, which the CHANGELOG states (next test)."""
     findings = gate.compare(gate.load_yaml(older), gate.load_yaml(newer))
+    known = KNOWN_BREAKS.get((older.stem, newer.stem), set())
+    findings = [f for f in findings if not (f.level == "breaking" and f.where in known)]
     needed = gate.required_level(findings)
     raised = gate.raise_of(gate.Version.parse(older.stem), gate.Version.parse(newer.stem))
     assert raised is not None
@@ -442,13 +601,24 @@ def test_each_release_raised_the_version_its_changes_need(older: Path, newer: Pa
     )
 
 
-def test_the_family_release_is_additive() -> None:
-    """1.0.0 -> 1.1.0 (issue 12): nine operations and new fields, nothing that breaks 1.0.0."""
+# Breaks released without a major raise: each is stated in the CHANGELOG (never silent).
+KNOWN_BREAKS = {("1.0.0", "1.1.0"): {"components.schemas.CancelTrailingOrdersData"}}
+
+
+def test_the_family_release_broke_one_name_and_the_changelog_says_so() -> None:
+    """1.0.0 -> 1.1.0 (issue 12): nine operations and new fields; its one break is the rename
+    of CancelTrailingOrdersData, which the CHANGELOG states plainly (1.1.0's and 2.0.0's)."""
     old = ROOT / "openapi" / "published" / "1.0.0.yaml"
     new = ROOT / "openapi" / "published" / "1.1.0.yaml"
     findings = gate.compare(gate.load_yaml(old), gate.load_yaml(new))
-    assert gate.required_level(findings) == "minor"
-    assert len(findings) >= 9  # at least the nine added operations
+    breaking = [f for f in findings if f.level == "breaking"]
+    assert [f.where for f in breaking] == ["components.schemas.CancelTrailingOrdersData"]
+    assert "schema removed or renamed" in breaking[0].what
+    assert sum(f.what == "operation added" for f in findings) == 9
+    changelog = CHANGELOG.read_text(encoding="utf-8")
+    entry_1_1_0 = changelog.split("\n## 1.1.0\n", 1)[1].split("\n## ", 1)[0]
+    assert "broke code generated from 1.0.0" in " ".join(entry_1_1_0.split())
+    assert "1.1.0 broke a name, in a minor version" in changelog
 
 
 def test_the_newest_release_is_the_working_spec() -> None:
