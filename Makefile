@@ -48,11 +48,14 @@ setup: $(VENV)/.installed node_modules/.installed
 # Debian packages some tests need, installed only when missing (file targets with no
 # prerequisites: a no-op once they exist). The docs test opens dist/spec/index.html in headless
 # Chromium; the consumers run openapi-generator's jar (PyPI), which needs Java, and build its Go
-# client with Debian's Go, offline: its one module (validator.v2) is Debian's too (GOPATH mode).
+# client with Debian's Go, offline: its one module (validator.v2) is Debian's too (GOPATH mode);
+# the Rust consumer builds openapi-generator's Rust models with Debian's cargo and crates, offline.
 CHROMIUM := /usr/bin/chromium
 JAVA := /usr/bin/java
 GO := /usr/bin/go
 GO_VALIDATOR := /usr/share/gocode/src/gopkg.in/validator.v2
+CARGO := /usr/bin/cargo
+RUST_CRATES := /usr/share/doc/librust-serde-repr-dev
 APT_GET := $$( [ "$$(id -u)" = 0 ] || echo sudo ) env DEBIAN_FRONTEND=noninteractive apt-get
 $(CHROMIUM):
 	$(APT_GET) update -qq
@@ -66,6 +69,13 @@ $(GO):
 $(GO_VALIDATOR):
 	$(APT_GET) update -qq
 	$(APT_GET) install -y -qq --no-install-recommends golang-gopkg-validator.v2-dev
+$(CARGO):
+	$(APT_GET) update -qq
+	$(APT_GET) install -y -qq --no-install-recommends cargo rustc
+$(RUST_CRATES):
+	$(APT_GET) update -qq
+	$(APT_GET) install -y -qq --no-install-recommends librust-serde-dev librust-serde-derive-dev \
+	  librust-serde-json-dev librust-serde-repr-dev
 
 demo: $(VENV)/.runtime
 	$(BIN)/python scripts/demo.py
@@ -90,7 +100,7 @@ typecheck: $(VENV)/.installed
 
 # coverage run, not pytest --cov: the htx_sandbox pytest plugin is imported before pytest-cov
 # starts, which would count the sandbox's module-level lines as never run.
-pytest: setup $(CHROMIUM) $(JAVA) $(GO) $(GO_VALIDATOR)
+pytest: setup $(CHROMIUM) $(JAVA) $(GO) $(GO_VALIDATOR) $(CARGO) $(RUST_CRATES)
 	$(BIN)/python -m coverage erase
 	COVERAGE_ON_IMPORT=$(CURDIR)/pyproject.toml $(BIN)/python -m coverage run -m pytest
 	$(BIN)/python -m coverage combine --quiet

@@ -12,19 +12,19 @@ examples with unknown fields added at each level, and makes a signed live call t
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from spec.family import OPERATIONS, load_spec, operation_examples
+from spec.family import load_spec
+
+from consumers.replies import OPERATIONS, cases, check, reply_examples
 
 if TYPE_CHECKING:
     from htx_sandbox._server import Sandbox
@@ -34,7 +34,6 @@ GENERATOR = Path(sys.executable).parent / "openapi-generator-cli"
 GO = shutil.which("go") or "/usr/bin/go"
 DEBIAN_GOPATH = Path("/usr/share/gocode")
 SPEC = load_spec()
-UNKNOWN = {"nested": [1, "two", None, {"deeper": True}], "number": 1.5}
 
 
 def _go_env(gopath: Path) -> dict[str, str]:
@@ -91,78 +90,6 @@ def _run(binary: Path, *args: str, env: dict[str, str] | None = None) -> Any:
     return json.loads(result.stdout)
 
 
-def reply_examples() -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """(operation, name, body) of every HTTP 200 reply example in the spec."""
-    for operation_id in OPERATIONS:
-        for name, body in operation_examples(SPEC, operation_id, "200").items():
-            yield operation_id, name, body
-
-
-def object_paths(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
-    """The path of every JSON object in `node`, itself first."""
-    if isinstance(node, dict):
-        yield path
-        for key, value in node.items():
-            yield from object_paths(value, (*path, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from object_paths(value, (*path, index))
-
-
-def with_unknown_field(body: dict[str, Any], path: tuple[str | int, ...]) -> dict[str, Any]:
-    changed = copy.deepcopy(body)
-    target: Any = changed
-    for step in path:
-        target = target[step]
-    target["x_field_added_later"] = copy.deepcopy(UNKNOWN)
-    return changed
-
-
-def with_unknown_fields_everywhere(body: dict[str, Any]) -> dict[str, Any]:
-    changed = copy.deepcopy(body)
-    for path in list(object_paths(changed)):
-        target: Any = changed
-        for step in path:
-            target = target[step]
-        target[f"x_added_{len(path)}"] = copy.deepcopy(UNKNOWN)
-    return changed
-
-
-def id_pairs(node: Any) -> list[list[str]]:
-    """[order_id, order_id_str] of each object carrying both, as the example writes them."""
-    if isinstance(node, list):
-        return [pair for item in node for pair in id_pairs(item)]
-    if isinstance(node, dict):
-        own = [[str(node["order_id"]), node["order_id_str"]]] if "order_id_str" in node else []
-        return own + [pair for value in node.values() for pair in id_pairs(value)]
-    return []
-
-
-def cases() -> list[dict[str, Any]]:
-    """Every reply example, then each with an unknown field at one level, then at every level."""
-    found = []
-    for operation_id, name, body in reply_examples():
-        found.append({"operation": operation_id, "label": f"{operation_id} {name}", "body": body})
-        for path in object_paths(body):
-            found.append(
-                {
-                    "operation": operation_id,
-                    "label": f"{operation_id} {name} +unknown at /{'/'.join(map(str, path))}",
-                    "body": with_unknown_field(body, path),
-                    "plain": body,
-                }
-            )
-        found.append(
-            {
-                "operation": operation_id,
-                "label": f"{operation_id} {name} +unknown everywhere",
-                "body": with_unknown_fields_everywhere(body),
-                "plain": body,
-            }
-        )
-    return found
-
-
 @pytest.fixture(scope="module")
 def decoded(consumer: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     every = cases()
@@ -173,24 +100,12 @@ def decoded(consumer: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[st
     return {result["label"]: (case, result) for case, result in zip(every, results, strict=True)}
 
 
-def _check(case: dict[str, Any], result: dict[str, Any]) -> None:
-    body = case.get("plain", case["body"])
-    assert result.get("error", "") == "", result
-    assert result["status"] == body["status"]
-    if body["status"] == "error":
-        assert result["err_code"] == str(body["err_code"])
-    else:
-        # The typed model's int64 order_id, written back by Go, digit for digit.
-        assert sorted(result["ids"]) == sorted(id_pairs(body))
-        assert all(number == text for number, text in result["ids"])
-
-
 def test_every_reply_example_decodes_into_its_branch(decoded: dict[str, Any]) -> None:
     plain = [item for item in decoded.values() if "plain" not in item[0]]
     assert len(plain) == sum(1 for _ in reply_examples()) >= 20
     assert {case["operation"] for case, _ in plain} == set(OPERATIONS)
     for case, result in plain:
-        _check(case, result)
+        check(case, result)
     ids = [pair for _, result in plain for pair in result["ids"]]
     assert len(ids) >= 6
 
@@ -201,7 +116,7 @@ def test_unknown_fields_at_every_level_decode_the_same(decoded: dict[str, Any]) 
     assert any("/data/orders/0" in case["label"] for case, _ in extended)
     assert any("/data/errors/0" in case["label"] for case, _ in extended)
     for case, result in extended:
-        _check(case, result)
+        check(case, result)
 
 
 def test_a_reply_of_the_wrong_shape_is_an_error_not_a_branch(
