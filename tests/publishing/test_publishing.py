@@ -76,8 +76,21 @@ def test_publish_writes_the_artifacts_and_the_changelog(published: Path) -> None
         "index.html",
         "error-codes.json",
         "CHANGELOG.md",
+        "versions",
     }
     assert (published / "CHANGELOG.md").read_bytes() == CHANGELOG.read_bytes()
+
+
+def test_publish_keeps_every_previous_version_beside_the_new_one(published: Path) -> None:
+    """dist/spec/versions/: each other released version, byte for byte, linked from the page."""
+    version = load_spec()["info"]["version"]
+    released = {path.name for path in PUBLISHED.glob("*.yaml")} - {f"{version}.yaml"}
+    assert {"1.0.0.yaml", "1.1.0.yaml"} <= released
+    kept = {path.name: path.read_bytes() for path in (published / "versions").iterdir()}
+    assert kept == {name: (PUBLISHED / name).read_bytes() for name in released}
+    page = (published / "index.html").read_text(encoding="utf-8")
+    for name in released:
+        assert f'href="versions/{name}"' in page
 
 
 def test_bundle_is_self_contained_and_json_equals_yaml(published: Path) -> None:
