@@ -152,7 +152,7 @@ ERROR = {"status": "error", "err_code": 1051, "err_msg": "x", "ts": 1}
         pytest.param({**ERROR, "status": "maybe"}, False, id="unknown-status"),
     ],
 )
-def test_the_status_discriminator_is_honoured(
+def test_the_envelope_takes_the_branch_its_status_names(
     models: ModuleType, reply: dict[str, Any], valid: bool
 ) -> None:
     envelope = _model(models, "CancelAllTrailingOrdersEnvelope")
