@@ -89,13 +89,13 @@ func decode(path string) interface{} {
 	results := []decoded{}
 	for _, ex := range examples {
 		result := decoded{Label: ex.Label, IDs: [][2]string{}}
-		make, known := envelopes[ex.Operation]
+		newEnvelope, known := envelopes[ex.Operation]
 		if !known {
 			result.Error = "unknown operation " + ex.Operation
 			results = append(results, result)
 			continue
 		}
-		env := make()
+		env := newEnvelope()
 		if err := json.Unmarshal(ex.Body, env); err != nil {
 			result.Error = err.Error()
 			results = append(results, result)
