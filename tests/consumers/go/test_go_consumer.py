@@ -171,3 +171,22 @@ def test_a_signed_live_list_and_cancel_against_the_sandbox(
     assert htx_sandbox.control.open_ids(
         htx_sandbox.contract_code, margin_mode="isolated"
     ) == open_before - {first}
+
+
+def test_enum_members_carry_the_documents_names(consumer: Path) -> None:
+    """`x-enum-varnames` reach the Go code: `BUY_LONG`, not `_1`; unique across the package,
+    so the README's command (no enum prefix) compiles (1.1.0's declared `_0`, `_1`, `OPEN` and
+    `CLOSE` twice)."""
+    models = consumer.parent / "out" / "go"
+    trade_type = (models / "model_trade_type.go").read_text(encoding="utf-8")
+    assert re.search(r"\bBUY_LONG\s+TradeType\s*=\s*1\b", trade_type)
+    assert re.search(r"\bSELL_ONE_WAY\s+TradeType\s*=\s*18\b", trade_type)
+    offsets = (models / "model_cancel_all_offset.go").read_text(encoding="utf-8")
+    assert re.search(r'\bOPENING_ORDERS\s+CancelAllOffset\s*=\s*"open"', offsets)
+    constants = re.findall(
+        r"^\t(\w+)\s+\w+\s*=",
+        "".join(p.read_text(encoding="utf-8") for p in models.glob("model_*.go")),
+        flags=re.MULTILINE,
+    )
+    assert len(constants) >= 30
+    assert not [name for name in constants if re.fullmatch(r"_?\d+|NUMBER_\d+", name)]

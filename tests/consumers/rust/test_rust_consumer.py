@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -130,3 +131,11 @@ def test_a_reply_of_the_wrong_shape_is_an_error_not_a_branch(
     )
     assert result.returncode == 0, result.stderr
     assert [bool(item.get("error")) for item in json.loads(result.stdout)] == [True, True]
+
+
+def test_enum_members_carry_the_documents_names(consumer: Path) -> None:
+    """`x-enum-varnames` reach the Rust code: `BUY_LONG = 1`, not `Variant1`."""
+    models = consumer.parent / "out" / "rust" / "src" / "models"
+    trade_type = (models / "trade_type.rs").read_text(encoding="utf-8")
+    assert re.search(r"\bBUY_LONG\s*=\s*1\b", trade_type)
+    assert "Variant" not in trade_type
