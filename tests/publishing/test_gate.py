@@ -502,6 +502,20 @@ def test_each_rule_on_a_mutated_spec(name: str) -> None:
     assert gate.required_level(findings) == mutation.expected, "\n".join(map(str, findings))
 
 
+def test_the_table_covers_breaking_and_safe_changes_and_generated_names() -> None:
+    verdicts = [mutation.expected for mutation in MUTATIONS.values()]
+    assert len(MUTATIONS) >= 30
+    assert {verdict: verdicts.count(verdict) >= 5 for verdict in ("breaking", "minor")} == {
+        "breaking": True,
+        "minor": True,
+    }
+    assert "patch" in verdicts
+    assert None in verdicts
+    for name in ("tag-renamed", "component-renamed", "operationId-changed", "enum-member-renamed",
+                 "operation-level-servers-added", "request-default-added"):  # fmt: skip
+        assert MUTATIONS[name].expected == "breaking", name
+
+
 def test_findings_name_the_place_and_the_rule() -> None:
     working = copy.deepcopy(BASE)
     order_id_pattern(5)(working)
