@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from htx_swap_client.types import UNSET
 
@@ -27,10 +27,6 @@ from ._validation import (
     validate_choice,
     validate_contract,
 )
-
-if TYPE_CHECKING:
-    from htx_swap_client.models.cancel_all_offset import CancelAllOffset
-    from htx_swap_client.models.direction import Direction
 
 __all__ = ["CancelAll", "CancelBatch", "Progress", "plan_cancel", "plan_cancel_all"]
 
@@ -210,10 +206,10 @@ def plan_cancel_all(
     filters: dict[str, Any] = {
         "direction": UNSET
         if direction is None
-        else cast("Direction", validate_choice("direction", direction, DIRECTIONS)),
+        else validate_choice("direction", direction, DIRECTIONS),
         "offset": UNSET
         if offset is None
-        else cast("CancelAllOffset", validate_choice("offset", offset, CANCEL_ALL_OFFSETS)),
+        else validate_choice("offset", offset, CANCEL_ALL_OFFSETS),
     }
     operation = FAMILIES[contract.margin_mode].cancel_all
     return CancelAll(engine, operation, operation.request(**contract.given(), **filters))

@@ -72,6 +72,7 @@ from ._validation import (
     PLACE_OFFSETS,
     SORT_BY,
     TRADE_TYPES,
+    SpecValues,
     normalize_order_ids,
     validate_base_url,
     validate_contract_code,
@@ -103,6 +104,26 @@ class _Parser(argparse.ArgumentParser):
 TRADE_TYPE_HELP = "HTX's trade_type filter"
 
 
+def _add_choice(
+    parser: argparse.ArgumentParser,
+    flag: str,
+    values: SpecValues[Any],
+    help: str | None = None,
+    **options: Any,
+) -> None:
+    """An option whose allowed values are the spec's (``SpecValues``), read only when a value
+    or the help needs them: building the parser must not load the generated client. (argparse
+    lists choices in the usage unless given a metavar; the help line lists them instead.)"""
+    listed = "one of %(choices)s"
+    parser.add_argument(
+        flag,
+        choices=values,
+        metavar=flag.removeprefix("--").replace("-", "_").upper(),
+        help=listed if help is None else f"{help}: {listed}",
+        **options,
+    )
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="htx-swap", description="HTX USDT-margined swap from the shell.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -119,12 +140,12 @@ def _build_parser() -> argparse.ArgumentParser:
         epilog="exit status: 0 placed, 1 refused or outcome unknown, 2 usage, input, keys",
     )
     _contract_options(place, contract_type=True)
-    place.add_argument("--direction", required=True, choices=DIRECTIONS)
+    _add_choice(place, "--direction", DIRECTIONS, required=True)
     place.add_argument("--volume", required=True, help="contracts, a whole number")
     place.add_argument("--callback-rate", required=True, help="e.g. 0.01 for 1%%; at least 0.001")
     place.add_argument("--active-price", required=True, help="the activation price")
-    place.add_argument("--order-price-type", required=True, choices=ORDER_PRICE_TYPES)
-    place.add_argument("--offset", choices=PLACE_OFFSETS)
+    _add_choice(place, "--order-price-type", ORDER_PRICE_TYPES, required=True)
+    _add_choice(place, "--offset", PLACE_OFFSETS)
     place.add_argument("--lever-rate", type=_bounded(1, MAX_LEVER_RATE))
     # Neither flag: reduce_only is left out and HTX applies its default.
     place.add_argument(
@@ -141,7 +162,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "or all), page by page.",
     )
     _contract_options(listing, contract_type=False, required=False)
-    listing.add_argument("--trade-type", type=int, choices=TRADE_TYPES, help=TRADE_TYPE_HELP)
+    _add_choice(listing, "--trade-type", TRADE_TYPES, help=TRADE_TYPE_HELP, type=int)
 
     history = actions.add_parser(
         "history",
@@ -155,13 +176,13 @@ def _build_parser() -> argparse.ArgumentParser:
         type=_history_states,
         help=f"comma-separated: {', '.join(_HISTORY_STATES)} (default: all)",
     )
-    history.add_argument("--trade-type", type=int, choices=TRADE_TYPES, help=TRADE_TYPE_HELP)
+    _add_choice(history, "--trade-type", TRADE_TYPES, help=TRADE_TYPE_HELP, type=int)
     history.add_argument(
         "--days",
         type=_bounded(1, MAX_HISTORY_DAYS),
         help=f"how far back (default {MAX_HISTORY_DAYS})",
     )
-    history.add_argument("--sort-by", choices=SORT_BY)
+    _add_choice(history, "--sort-by", SORT_BY)
 
     cancel = actions.add_parser(
         "cancel",
@@ -188,8 +209,8 @@ def _build_parser() -> argparse.ArgumentParser:
         epilog="exit status: 0 done, 1 some failed or the result is incomplete, 2 usage",
     )
     _contract_options(cancel_all, contract_type=True)
-    cancel_all.add_argument("--direction", choices=DIRECTIONS)
-    cancel_all.add_argument("--offset", choices=CANCEL_ALL_OFFSETS)
+    _add_choice(cancel_all, "--direction", DIRECTIONS)
+    _add_choice(cancel_all, "--offset", CANCEL_ALL_OFFSETS)
 
     sandbox = commands.add_parser(
         "sandbox",
@@ -248,7 +269,7 @@ def _contract_options(
     parser.add_argument("--contract-code", help=f"e.g. BTC-USDT ({need})")
     parser.add_argument("--pair", help="cross margin: the pair instead, e.g. BTC-USDT")
     if contract_type:
-        parser.add_argument("--contract-type", choices=CONTRACT_TYPES, help="cross, with --pair")
+        _add_choice(parser, "--contract-type", CONTRACT_TYPES, help="cross, with --pair")
 
 
 def _bounded(low: int, high: int) -> Callable[[str], int]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from htx_swap_client.types import UNSET
 
@@ -28,10 +28,6 @@ from ._validation import (
     validate_days,
     validate_trade_type,
 )
-
-if TYPE_CHECKING:
-    from htx_swap_client.models.history_sort_by import HistorySortBy
-    from htx_swap_client.models.trade_type import TradeType
 
 __all__ = ["PAGE_SIZE", "Listing", "plan_history", "plan_open_orders"]
 
@@ -133,7 +129,7 @@ def plan_open_orders(
     kind = validate_trade_type(trade_type)
     filters: dict[str, Any] = {
         **contract.given(),
-        "trade_type": UNSET if kind is None else cast("TradeType", kind),
+        "trade_type": UNSET if kind is None else kind,
         "page_size": PAGE_SIZE,
     }
     return Listing(engine, FAMILIES[contract.margin_mode].open_orders, filters)
@@ -157,11 +153,9 @@ def plan_history(
     filters: dict[str, Any] = {
         **contract.given(),
         "status": _history_status(status),
-        "trade_type": cast("TradeType", 0 if kind is None else kind),
+        "trade_type": 0 if kind is None else kind,
         "create_date": MAX_HISTORY_DAYS if days is None else validate_days(days),
-        "sort_by": UNSET
-        if sort_by is None
-        else cast("HistorySortBy", validate_choice("sort_by", sort_by, SORT_BY)),
+        "sort_by": UNSET if sort_by is None else validate_choice("sort_by", sort_by, SORT_BY),
         "page_size": PAGE_SIZE,
     }
     return Listing(engine, FAMILIES[contract.margin_mode].history, filters)

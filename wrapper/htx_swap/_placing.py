@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from attrs import asdict, frozen
 
@@ -60,12 +60,12 @@ class PlaceRequest:
     contract_code: str | None
     pair: str | None
     contract_type: str | None
-    direction: str
+    direction: Direction
     volume: int
     callback_rate: Decimal
     active_price: Decimal
-    order_price_type: str
-    offset: str | None
+    order_price_type: TrailingOrderPriceType
+    offset: TrailingOrderOffset | None
     lever_rate: int | None
     reduce_only: bool | None
 
@@ -74,12 +74,12 @@ class PlaceRequest:
         contract = Contract(self.margin_mode, self.contract_code, self.pair, self.contract_type)
         return FAMILIES[self.margin_mode].place.request(
             **contract.given(),
-            direction=cast("Direction", self.direction),
+            direction=self.direction,
             volume=self.volume,
             callback_rate=float(self.callback_rate),
             active_price=float(self.active_price),
-            order_price_type=cast("TrailingOrderPriceType", self.order_price_type),
-            offset=UNSET if self.offset is None else cast("TrailingOrderOffset", self.offset),
+            order_price_type=self.order_price_type,
+            offset=UNSET if self.offset is None else self.offset,
             lever_rate=UNSET if self.lever_rate is None else self.lever_rate,
             reduce_only=UNSET if self.reduce_only is None else int(self.reduce_only),
         )

@@ -5,18 +5,30 @@ Every rejection raises ``InvalidRequestError`` naming the offending value with `
 
 from __future__ import annotations
 
+import functools
+import importlib
 import ipaddress
 import math
 import re
-from collections.abc import Iterable, Sequence
+import typing
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import httpx
 from attrs import frozen
 
 from ._errors import InvalidRequestError
 from ._orders import MarginMode
+
+if TYPE_CHECKING:
+    from htx_swap_client.models.cancel_all_offset import CancelAllOffset
+    from htx_swap_client.models.contract_type import ContractType
+    from htx_swap_client.models.direction import Direction
+    from htx_swap_client.models.history_sort_by import HistorySortBy
+    from htx_swap_client.models.trade_type import TradeType
+    from htx_swap_client.models.trailing_order_offset import TrailingOrderOffset
+    from htx_swap_client.models.trailing_order_price_type import TrailingOrderPriceType
 
 __all__ = [
     "CANCEL_ALL_OFFSETS",
@@ -30,6 +42,7 @@ __all__ = [
     "SORT_BY",
     "TRADE_TYPES",
     "Contract",
+    "SpecValues",
     "check_max_retries",
     "check_pool_limit",
     "check_rate",
@@ -57,6 +70,8 @@ MAX_TIMEOUT = 600.0
 MAX_RATE = 10_000.0
 MAX_RETRIES = 100
 MAX_POOL_LIMIT = 100_000
+_V = TypeVar("_V")
+_C = TypeVar("_C", bound=str)
 # Echo at most this much of a bad value in an error message.
 _ECHO_LIMIT = 80
 
@@ -311,13 +326,61 @@ def _echo(value: str) -> str:
 # A perpetual swap (BTC-USDT) or, on cross margin, a future too (BTC-USDT-211231).
 _FUTURES_CODE = re.compile(r"[A-Z0-9]{1,32}-USDT-[0-9]{6}")
 _PAIR = _CONTRACT_CODE
-DIRECTIONS = ("buy", "sell")
-PLACE_OFFSETS = ("open", "close", "both")
-CANCEL_ALL_OFFSETS = ("open", "close")
-ORDER_PRICE_TYPES = ("optimal_5", "optimal_10", "optimal_20", "formula_price")
-CONTRACT_TYPES = ("swap", "this_week", "next_week", "quarter", "next_quarter")
-TRADE_TYPES = (0, 1, 2, 3, 4, 17, 18)
-SORT_BY = ("created_at", "update_time")
+
+
+class SpecValues(Sequence[_V]):
+    """The allowed values of a closed value set of the spec, as the generated client has them.
+
+    ``scripts/regenerate`` writes each closed ``enum`` of the spec as a ``Literal`` type in
+    ``htx_swap_client.models``; its values, in the spec's order, are read from there on first
+    use (``in``, iteration, ``len``), never copied: a value added to the spec is accepted after
+    a regenerate with no other edit. Loading waits for first use because the generated models
+    cost most of ``import htx_swap``'s time (see ``_operations``).
+    """
+
+    def __init__(self, module: str, literal: str) -> None:
+        self.module = module
+        """The generated module, e.g. ``"direction"``."""
+        self.literal = literal
+        """The ``Literal`` type in it, e.g. ``"Direction"``: the spec's schema name."""
+
+    @functools.cached_property
+    def _values(self) -> tuple[_V, ...]:
+        module = importlib.import_module(f"htx_swap_client.models.{self.module}")
+        values: tuple[_V, ...] = typing.get_args(getattr(module, self.literal))
+        return values
+
+    @overload
+    def __getitem__(self, index: int) -> _V: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[_V]: ...
+    def __getitem__(self, index: int | slice) -> _V | Sequence[_V]:
+        return self._values[index]
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._values
+
+    def __iter__(self) -> Iterator[_V]:
+        return iter(self._values)
+
+    def __repr__(self) -> str:
+        return f"SpecValues({self.literal}: {', '.join(map(repr, self))})"
+
+
+DIRECTIONS: SpecValues[Direction] = SpecValues("direction", "Direction")
+PLACE_OFFSETS: SpecValues[TrailingOrderOffset] = SpecValues(
+    "trailing_order_offset", "TrailingOrderOffset"
+)
+CANCEL_ALL_OFFSETS: SpecValues[CancelAllOffset] = SpecValues("cancel_all_offset", "CancelAllOffset")
+ORDER_PRICE_TYPES: SpecValues[TrailingOrderPriceType] = SpecValues(
+    "trailing_order_price_type", "TrailingOrderPriceType"
+)
+CONTRACT_TYPES: SpecValues[ContractType] = SpecValues("contract_type", "ContractType")
+TRADE_TYPES: SpecValues[TradeType] = SpecValues("trade_type", "TradeType")
+SORT_BY: SpecValues[HistorySortBy] = SpecValues("history_sort_by", "HistorySortBy")
 MIN_CALLBACK_RATE = Decimal("0.001")
 MAX_HISTORY_DAYS = 90
 # Beyond this many significant digits a float is not the decimal its writer meant (0.1 + 0.2).
@@ -325,10 +388,13 @@ _FLOAT_DIGITS = 15
 _DECIMAL_TEXT = re.compile(r"[0-9]+(\.[0-9]+)?", re.ASCII)
 
 
-def validate_choice(name: str, value: object, choices: Sequence[str]) -> str:
-    """``value`` if it is one of ``choices`` (exact, case-sensitive strings)."""
-    if isinstance(value, str) and value in choices:
-        return value
+def validate_choice(name: str, value: object, choices: Sequence[_C]) -> _C:
+    """The one of ``choices`` (exact, case-sensitive strings) that ``value`` is: typed as the
+    choices are (a generated ``Literal``, for ``SpecValues``)."""
+    if isinstance(value, str):
+        for choice in choices:
+            if choice == value:
+                return choice
     allowed = ", ".join(repr(choice) for choice in choices)
     raise InvalidRequestError(f"{name} must be one of {allowed}; got {_describe(value)}")
 
@@ -494,13 +560,15 @@ def validate_reduce_only(value: object) -> bool | None:
     raise InvalidRequestError(f"reduce_only must be True, False or None; got {_describe(value)}")
 
 
-def validate_trade_type(value: object) -> int | None:
+def validate_trade_type(value: object) -> TradeType | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value not in TRADE_TYPES:
-        allowed = ", ".join(map(str, TRADE_TYPES))
-        raise InvalidRequestError(f"trade_type must be one of {allowed}; got {_describe(value)}")
-    return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        for trade_type in TRADE_TYPES:
+            if trade_type == value:
+                return trade_type
+    allowed = ", ".join(map(str, TRADE_TYPES))
+    raise InvalidRequestError(f"trade_type must be one of {allowed}; got {_describe(value)}")
 
 
 def validate_days(value: object) -> int:
