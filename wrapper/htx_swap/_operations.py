@@ -20,7 +20,15 @@ from attrs import frozen
 from htx_swap_client.types import Response
 
 from ._orders import MarginMode
-from ._replies import CancelAnswer, Page, UnreadableReply, read_cancel_reply, read_page, read_placed
+from ._replies import (
+    CancelAnswer,
+    Page,
+    PlacedAnswer,
+    UnreadableReply,
+    read_cancel_reply,
+    read_page,
+    read_placed,
+)
 
 __all__ = [
     "CANCEL_TRAILING_ORDERS",
@@ -170,7 +178,7 @@ _ISOLATED, _CROSS = MarginMode.ISOLATED, MarginMode.CROSS
 class Family:
     """The five trailing-order operations of one margin mode."""
 
-    place: Operation[str]
+    place: Operation[PlacedAnswer]
     cancel: Operation[CancelAnswer]
     cancel_all: Operation[CancelAnswer]
     open_orders: Operation[Page]

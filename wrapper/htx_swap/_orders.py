@@ -9,12 +9,21 @@ compute with safely: ``Decimal``, timezone-aware UTC ``datetime``, ``str`` IDs (
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
-__all__ = ["MarginMode", "PlacedTrailingOrder", "TrailingOrder", "TrailingOrderStatus"]
+__all__ = [
+    "_NOTHING_SENT",
+    "MarginMode",
+    "PlacedTrailingOrder",
+    "TrailingOrder",
+    "TrailingOrderStatus",
+]
 
 
 class MarginMode(enum.StrEnum):
@@ -22,6 +31,14 @@ class MarginMode(enum.StrEnum):
 
     ISOLATED = "isolated"
     CROSS = "cross"
+
+
+_NOTHING_SENT: Mapping[str, Any] = MappingProxyType({})
+"""``raw`` of a value built by hand rather than read from a reply."""
+
+# The order's object as HTX sent it: left out of equality and repr (values are compared and shown
+# by their fields), read-only.
+_raw = field(default=_NOTHING_SENT, eq=False, repr=False, kw_only=True)
 
 
 class TrailingOrderStatus(enum.IntEnum):
@@ -44,6 +61,9 @@ class PlacedTrailingOrder:
     contract_code: str | None
     """The contract the order was placed on; None when placed by ``pair`` + ``contract_type``."""
     margin_mode: MarginMode
+    raw: Mapping[str, Any] = _raw
+    """The reply's ``data`` object exactly as HTX sent it (what ccxt calls ``info``): fields
+    this SDK does not read, or that HTX added after it, are there at once."""
 
 
 @frozen
@@ -88,3 +108,7 @@ class TrailingOrder:
     contract_type: str | None = None
     pair: str | None = None
     business_type: str | None = None
+    raw: Mapping[str, Any] = _raw
+    """The order's object exactly as HTX sent it (what ccxt calls ``info``), every field
+    included: those this SDK does not read (``trade_partition`` in a live 2024 reply), or that
+    HTX added after it, are there at once, e.g. ``order.raw.get("trade_partition")``."""

@@ -22,6 +22,7 @@ from ._errors import HtxTransportError, HtxUnknownOutcomeError
 from ._listing import Listing, plan_open_orders
 from ._operations import FAMILIES
 from ._orders import MarginMode, PlacedTrailingOrder, TrailingOrder
+from ._replies import PlacedAnswer
 from ._validation import (
     DIRECTIONS,
     ORDER_PRICE_TYPES,
@@ -106,11 +107,11 @@ class Placing:
         self.began_monotonic = time.monotonic()
         self._engine = engine
         label = f"place {request.direction} {request.volume} on {_where(request)}"
-        self.call: Call[str] = engine.call(
+        self.call: Call[PlacedAnswer] = engine.call(
             FAMILIES[request.margin_mode].place, request.body(), self.scope, label=label
         )
 
-    def calls(self) -> Iterator[Call[str]]:
+    def calls(self) -> Iterator[Call[PlacedAnswer]]:
         yield self.call
 
     def on_done(self, call: Call[Any]) -> None:
@@ -126,7 +127,10 @@ class Placing:
         outcome = self.call.outcome
         if isinstance(outcome, Answered):
             request = self.request
-            return PlacedTrailingOrder(outcome.value, request.contract_code, request.margin_mode)
+            placed = outcome.value
+            return PlacedTrailingOrder(
+                placed.order_id, request.contract_code, request.margin_mode, raw=placed.raw
+            )
         if isinstance(outcome, Refused):
             raise outcome.error()
         if self.scope.error is not None:

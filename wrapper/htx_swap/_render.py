@@ -8,7 +8,7 @@ and IDs are strings (their exact digits), times ISO 8601 in UTC.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import IO, Any
@@ -230,6 +230,8 @@ def _value(value: object) -> Any:
         return value.isoformat()
     if isinstance(value, TrailingOrderStatus):
         return int(value)
+    if isinstance(value, Mapping):
+        return dict(value)  # ``raw``: the order as HTX sent it
     return value
 
 

@@ -9,9 +9,10 @@ Codes are normalised once, here.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 from attrs import frozen
@@ -25,6 +26,7 @@ from ._results import OrderFailure
 __all__ = [
     "CancelAnswer",
     "Page",
+    "PlacedAnswer",
     "UnreadableReply",
     "read_cancel_reply",
     "read_page",
@@ -86,9 +88,20 @@ def read_cancel_reply(reply: Any) -> CancelAnswer:
 # --- place ---------------------------------------------------------------------------------------
 
 
-def read_placed(reply: Any) -> str:
+@frozen
+class PlacedAnswer:
+    """What a place reply says: the order's ID, and its ``data`` object as HTX sent it."""
+
+    order_id: str
+    raw: Mapping[str, Any]
+
+
+def read_placed(reply: Any) -> PlacedAnswer:
     """The placed order's ID, from ``order_id_str`` (``order_id`` is beyond a double's reach)."""
-    return _order_id(getattr(getattr(reply, "data", None), "order_id_str", None), "order_id_str")
+    data = getattr(reply, "data", None)
+    return PlacedAnswer(
+        _order_id(getattr(data, "order_id_str", None), "order_id_str"), _as_sent(data)
+    )
 
 
 # --- pages of orders -----------------------------------------------------------------------------
@@ -133,7 +146,7 @@ def _read_page(reply: Any, mode: MarginMode, *, history: bool) -> Page:
     if not isinstance(items, list):
         raise UnreadableReply(f"data.orders is {type(items).__name__}, not a list")
     return Page(
-        orders=tuple(_order(_Fields(item), mode, history=history) for item in items),
+        orders=tuple(_order(item, mode, history=history) for item in items),
         current_page=_Fields(data).integer("current_page"),
         total_page=_Fields(data).integer("total_page"),
         total_size=_Fields(data).integer("total_size"),
@@ -141,7 +154,8 @@ def _read_page(reply: Any, mode: MarginMode, *, history: bool) -> Page:
     )
 
 
-def _order(fields: _Fields, mode: MarginMode, *, history: bool) -> TrailingOrder:
+def _order(item: Any, mode: MarginMode, *, history: bool) -> TrailingOrder:
+    fields = _Fields(item)
     # The endpoint asked says the margin mode; the reply's own field is checked, not trusted.
     fields.text("margin_mode")
     cross = mode is MarginMode.CROSS
@@ -183,7 +197,17 @@ def _order(fields: _Fields, mode: MarginMode, *, history: bool) -> TrailingOrder
         contract_type=fields.text("contract_type") if cross else None,
         pair=fields.text("pair") if cross else None,
         business_type=fields.text("business_type") if cross else None,
+        raw=_as_sent(item),
     )
+
+
+def _as_sent(model: object) -> Mapping[str, Any]:
+    """A generated model's object as HTX sent it, unknown fields included (the generated
+    ``to_dict`` writes back what its parser took, values untouched), read-only."""
+    to_dict = getattr(model, "to_dict", None)
+    if not callable(to_dict):
+        raise UnreadableReply(f"{type(model).__name__} is not an object")
+    return MappingProxyType(to_dict())
 
 
 class _Fields:
