@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import subprocess
 import sys
+import typing
+from typing import Any
 
 import pytest
 
@@ -86,18 +87,21 @@ def test_import_does_not_load_the_generated_models() -> None:
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda operation: operation.path)
-def test_each_declared_operation_names_a_generated_sender_of_its_own_path(
-    operation: Operation[object],
+def test_each_declared_operation_loads_the_generated_sender_of_its_own_path(
+    operation: Operation[Any, Any, object],
 ) -> None:
-    """The declarations name the generated client by strings (loaded on first use): each one
-    must exist and send to the declared path."""
-    module = importlib.import_module(operation.generated)
+    """The declarations load the generated client on first use, through typed loaders: each one
+    must send to the declared path, with its own request model, and read its own reply model."""
+    generated = operation.load()
+    module = inspect.getmodule(generated.api)
+    assert module is generated.api
     assert callable(operation.send)
     assert callable(operation.send_async)
     assert f'"url": "{operation.path}"' in inspect.getsource(module)
-    assert operation.reply_type.__name__ == operation.reply_model
-    body = inspect.signature(module.sync_detailed).parameters["body"].annotation
-    assert getattr(body, "__name__", body) == operation.request_model
+    hints = typing.get_type_hints(module.sync_detailed)
+    assert hints["body"] is generated.request
+    assert generated.reply in typing.get_args(hints["return"].__args__[0])
+    assert operation.reply_type is generated.reply
     assert operation.reply_type.__module__.startswith("htx_swap_client.models.")
 
 
@@ -160,5 +164,7 @@ def test_the_family_methods_have_the_issued_signatures(client: type, method: str
         (p.name, p.default) for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY
     ]
     assert keyword_only[: len(keywords)] == keywords
-    assert all(name in ("pair", "contract_type") for name, _ in keyword_only[len(keywords) :])
+    added = keyword_only[len(keywords) :]
+    assert all(name in ("pair", "contract_type", "params") for name, _ in added)
+    assert added[-1] == ("params", None), "every method takes params, last"
     assert len(parameters) == len(given) + len(keyword_only), "no *args or **kwargs"

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from htx_swap_client.types import UNSET
 
 from ._codes import HtxCode
-from ._engine import Answered, Call, Engine, Refused, Scope
+from ._engine import Answered, Call, Engine, Refused, Scope, Work
 from ._errors import CancellationInterrupted, InvalidRequestError
 from ._operations import FAMILIES, Operation
 from ._replies import CancelAnswer
@@ -36,13 +36,13 @@ logger = logging.getLogger("htx_swap")
 Progress = Callable[[int, int], None]
 
 
-class CancelBatch:
+class CancelBatch(Work[CancelResult]):
     """One cancel of any number of IDs: its chunks, its result so far, and its scope."""
 
     def __init__(
         self,
         engine: Engine,
-        operation: Operation[CancelAnswer],
+        operation: Operation[Any, Any, CancelAnswer],
         order_ids: tuple[str, ...],
         body_for: Callable[[tuple[str, ...]], Any],
         progress: Progress | None = None,
@@ -66,6 +66,9 @@ class CancelBatch:
                 label=f"{self.operation.name} {len(chunk)} order(s)",
                 context=chunk,
             )
+
+    def workers(self) -> int:
+        return self._engine.in_flight(self.operation, len(self.chunks))
 
     def on_done(self, call: Call[Any]) -> None:
         """Record what the chunk's own call said about the chunk's own orders."""
@@ -109,7 +112,7 @@ class CancelBatch:
             )
         return len(answered)
 
-    def finish(self) -> CancelResult:
+    def finish(self, found: object = None) -> CancelResult:
         """The result, or the error that stopped the batch carrying the result so far."""
         result = self.result.build()
         error = self.scope.error
@@ -118,7 +121,7 @@ class CancelBatch:
             raise error
         return result
 
-    def interrupted(self) -> CancellationInterrupted:
+    def interrupted(self, interrupt: KeyboardInterrupt | None = None) -> CancellationInterrupted:
         """What to raise when Ctrl-C stops the batch: what was settled, the rest unresolved."""
         return CancellationInterrupted(self.result.build())
 
@@ -132,6 +135,7 @@ def plan_cancel(
     pair: object,
     contract_type: object,
     progress: Progress | None,
+    params: Mapping[str, Any] | None = None,
 ) -> CancelBatch:
     """Check the input before any byte is sent, and plan its chunks of at most 10."""
     if progress is not None and not callable(progress):
@@ -143,15 +147,18 @@ def plan_cancel(
     operation = FAMILIES[contract.margin_mode].cancel
 
     def body(chunk: tuple[str, ...]) -> Any:
-        return operation.request(order_id=",".join(chunk), **contract.given())
+        return operation.request(params, order_id=",".join(chunk), **contract.given())
 
+    body(ids[:1])  # params are checked now, before any byte is sent
     return CancelBatch(engine, operation, ids, body, progress)
 
 
-class CancelAll:
+class CancelAll(Work[CancelAllResult]):
     """One cancel-all: a single request, whatever the count; repeated only after a lost reply."""
 
-    def __init__(self, engine: Engine, operation: Operation[CancelAnswer], body: Any) -> None:
+    def __init__(
+        self, engine: Engine, operation: Operation[Any, Any, CancelAnswer], body: Any
+    ) -> None:
         self.scope = Scope()
         self.call: Call[CancelAnswer] = engine.call(
             operation, body, self.scope, label=operation.name
@@ -160,10 +167,7 @@ class CancelAll:
     def calls(self) -> Iterator[Call[CancelAnswer]]:
         yield self.call
 
-    def on_done(self, call: Call[Any]) -> None:
-        pass
-
-    def finish(self) -> CancelAllResult:
+    def finish(self, found: object = None) -> CancelAllResult:
         """What HTX said it cancelled; ``complete`` only if no earlier reply went missing."""
         outcome = self.call.outcome
         complete = not self.call.maybe_applied
@@ -198,6 +202,7 @@ def plan_cancel_all(
     contract_type: object,
     direction: object,
     offset: object,
+    params: Mapping[str, Any] | None = None,
 ) -> CancelAll:
     """Check the filters before any byte is sent."""
     contract = validate_contract(
@@ -212,4 +217,5 @@ def plan_cancel_all(
         else validate_choice("offset", offset, CANCEL_ALL_OFFSETS),
     }
     operation = FAMILIES[contract.margin_mode].cancel_all
-    return CancelAll(engine, operation, operation.request(**contract.given(), **filters))
+    body = operation.request(params, **contract.given(), **filters)
+    return CancelAll(engine, operation, body)

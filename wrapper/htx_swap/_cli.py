@@ -25,6 +25,7 @@ Errors are one line on stderr. Text from the network is printed with control cha
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import math
 import os
@@ -238,6 +239,14 @@ def _common_options() -> _Parser:
     common.add_argument("--margin-mode", choices=("isolated", "cross"), default="isolated")
     common.add_argument("--json", action="store_true", help="print one JSON document only")
     common.add_argument(
+        "--param",
+        action="append",
+        type=_param,
+        metavar="NAME=VALUE",
+        help="another request field the spec declares (repeatable); VALUE is read as JSON "
+        'when it is JSON (1, 0.5, true, "text"), else as text',
+    )
+    common.add_argument(
         "--rate",
         type=_positive_number,
         default=DEFAULT_MAX_REQUESTS_PER_SECOND,
@@ -270,6 +279,17 @@ def _contract_options(
     parser.add_argument("--pair", help="cross margin: the pair instead, e.g. BTC-USDT")
     if contract_type:
         _add_choice(parser, "--contract-type", CONTRACT_TYPES, help="cross, with --pair")
+
+
+def _param(text: str) -> tuple[str, Any]:
+    """``--param NAME=VALUE``: VALUE as JSON if it is JSON, else the text itself."""
+    name, equals, value = text.partition("=")
+    if not equals or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {printable(text)!r}")
+    try:
+        return name, json.loads(value)
+    except ValueError:
+        return name, value
 
 
 def _bounded(low: int, high: int) -> Callable[[str], int]:
@@ -311,6 +331,7 @@ def _contract(args: argparse.Namespace) -> dict[str, Any]:
     contract = {"margin_mode": args.margin_mode, "pair": args.pair}
     if hasattr(args, "contract_type"):
         contract["contract_type"] = args.contract_type
+    contract["params"] = dict(args.param or ())
     return contract
 
 

@@ -9,7 +9,7 @@ builds the engine; each method checks its input and hands a layer to the engine:
 from __future__ import annotations
 
 import weakref
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from decimal import Decimal
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
@@ -22,7 +22,7 @@ from ._auth import HtxAuth
 from ._batch import Progress, plan_cancel, plan_cancel_all
 from ._credentials import Credentials
 from ._engine import MAX_IN_FLIGHT, MIN_IN_FLIGHT, Engine, Waits
-from ._errors import CancellationInterrupted, HtxError, InvalidRequestError
+from ._errors import InvalidRequestError
 from ._http import (
     AsyncHttpClient,
     HttpClient,
@@ -30,10 +30,10 @@ from ._http import (
     check_transport,
     sync_transport,
 )
-from ._listing import Listing, plan_history, plan_open_orders
+from ._listing import plan_history, plan_open_orders
 from ._operations import POOLS, TRADE_INTERFACE_LIMIT, Pool, PoolLimit
 from ._orders import PlacedTrailingOrder, TrailingOrder, TrailingOrderStatus
-from ._placing import Placing, plan_place
+from ._placing import plan_place
 from ._results import CancelAllResult, CancelResult
 from ._retry import DEFAULT_MAX_RETRIES
 from ._validation import (
@@ -159,6 +159,12 @@ class SwapClient(_BaseSwapClient):
     """HTX USDT-margined swap client: signed, paced under the rate limits, retried safely.
 
     ``.generated`` is the generated client with signing in place, for any other endpoint.
+
+    Every method takes ``params``: other request fields, sent as given, for a field the spec
+    declares that the method has no argument for (one added to the spec reaches you after
+    ``scripts/regenerate``). A name the spec doesn't declare for the operation, or one the method
+    sets itself, is refused with InvalidRequestError before anything is sent; a None value leaves
+    its field out.
     """
 
     def _open_http(self) -> None:
@@ -185,6 +191,7 @@ class SwapClient(_BaseSwapClient):
         margin_mode: str = "isolated",
         pair: str | None = None,
         contract_type: str | None = None,
+        params: Mapping[str, Any] | None = None,
     ) -> PlacedTrailingOrder:
         """Place one trailing order; it is never sent twice.
 
@@ -195,16 +202,24 @@ class SwapClient(_BaseSwapClient):
         byte is sent (InvalidRequestError). If the request may have reached HTX but its reply
         was lost, raises HtxUnknownOutcomeError with the open orders that could be the one.
         """
-        placing = Placing(self._engine, _place_request(locals()))
-        self._engine.run_sync(placing, 1)
-        if placing.outcome_unknown:
-            lookup = placing.lookup()
-            try:
-                candidates: list[TrailingOrder] | None = list(lookup.iterate_sync())
-            except HtxError:
-                candidates = None
-            raise placing.unknown_outcome(lookup, candidates)
-        return placing.finish()
+        return self._engine.complete_sync(
+            plan_place(
+                self._engine,
+                contract_code,
+                margin_mode=margin_mode,
+                pair=pair,
+                contract_type=contract_type,
+                direction=direction,
+                volume=volume,
+                callback_rate=callback_rate,
+                active_price=active_price,
+                order_price_type=order_price_type,
+                offset=offset,
+                lever_rate=lever_rate,
+                reduce_only=reduce_only,
+                params=params,
+            )
+        )
 
     def cancel_trailing_orders(
         self,
@@ -215,6 +230,7 @@ class SwapClient(_BaseSwapClient):
         progress: Progress | None = None,
         pair: str | None = None,
         contract_type: str | None = None,
+        params: Mapping[str, Any] | None = None,
     ) -> CancelResult:
         """Cancel any number of trailing orders of one contract; one outcome per distinct ID.
 
@@ -226,22 +242,18 @@ class SwapClient(_BaseSwapClient):
         result as ``.result``, when HTX refuses every request or cannot be reached. Ctrl-C
         raises CancellationInterrupted (a KeyboardInterrupt) carrying the same.
         """
-        batch = plan_cancel(
-            self._engine,
-            contract_code,
-            order_ids,
-            margin_mode=margin_mode,
-            pair=pair,
-            contract_type=contract_type,
-            progress=progress,
+        return self._engine.complete_sync(
+            plan_cancel(
+                self._engine,
+                contract_code,
+                order_ids,
+                margin_mode=margin_mode,
+                pair=pair,
+                contract_type=contract_type,
+                progress=progress,
+                params=params,
+            )
         )
-        try:
-            self._engine.run_sync(batch, self._engine.in_flight(batch.operation, len(batch.chunks)))
-        except CancellationInterrupted:
-            raise
-        except KeyboardInterrupt as interrupt:
-            raise batch.interrupted() from interrupt
-        return batch.finish()
 
     def cancel_all_trailing_orders(
         self,
@@ -252,23 +264,25 @@ class SwapClient(_BaseSwapClient):
         margin_mode: str = "isolated",
         pair: str | None = None,
         contract_type: str | None = None,
+        params: Mapping[str, Any] | None = None,
     ) -> CancelAllResult:
         """Cancel every open trailing order of a contract (of one direction or offset if given).
 
         One request, whatever the count. Nothing to cancel is an empty result, not an error;
         ``complete`` is False when a lost reply leaves what was cancelled unknown.
         """
-        cancelling = plan_cancel_all(
-            self._engine,
-            contract_code,
-            margin_mode=margin_mode,
-            pair=pair,
-            contract_type=contract_type,
-            direction=direction,
-            offset=offset,
+        return self._engine.complete_sync(
+            plan_cancel_all(
+                self._engine,
+                contract_code,
+                margin_mode=margin_mode,
+                pair=pair,
+                contract_type=contract_type,
+                direction=direction,
+                offset=offset,
+                params=params,
+            )
         )
-        self._engine.run_sync(cancelling, 1)
-        return cancelling.finish()
 
     def open_trailing_orders(
         self,
@@ -277,16 +291,21 @@ class SwapClient(_BaseSwapClient):
         margin_mode: str = "isolated",
         trade_type: int | None = None,
         pair: str | None = None,
+        params: Mapping[str, Any] | None = None,
     ) -> Iterator[TrailingOrder]:
         """Every open trailing order (of a contract, or on cross margin a pair or all), lazily.
 
         Pages of 50 are fetched as the iteration reaches them (none before it starts), paced on
         HTX's read pool; no order is yielded twice, even if the list shifts while it is read.
         """
-        listing = plan_open_orders(
-            self._engine, contract_code, margin_mode=margin_mode, pair=pair, trade_type=trade_type
-        )
-        return listing.iterate_sync()
+        return plan_open_orders(
+            self._engine,
+            contract_code,
+            margin_mode=margin_mode,
+            pair=pair,
+            trade_type=trade_type,
+            params=params,
+        ).iterate_sync()
 
     def trailing_order_history(
         self,
@@ -298,6 +317,7 @@ class SwapClient(_BaseSwapClient):
         days: int | None = None,
         sort_by: str | None = None,
         pair: str | None = None,
+        params: Mapping[str, Any] | None = None,
     ) -> Iterator[TrailingOrder]:
         """Finished trailing orders (triggered, failed, cancelled), newest first, lazily.
 
@@ -305,7 +325,17 @@ class SwapClient(_BaseSwapClient):
         (default 90, all HTX keeps); ``sort_by`` is ``"created_at"`` (default) or
         ``"update_time"``. Paged as ``open_trailing_orders``.
         """
-        return _history(self._engine, locals()).iterate_sync()
+        return plan_history(
+            self._engine,
+            contract_code,
+            margin_mode=margin_mode,
+            pair=pair,
+            status=status,
+            trade_type=trade_type,
+            days=days,
+            sort_by=sort_by,
+            params=params,
+        ).iterate_sync()
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -412,21 +442,28 @@ class AsyncSwapClient(_BaseSwapClient):
         margin_mode: str = "isolated",
         pair: str | None = None,
         contract_type: str | None = None,
+        params: Mapping[str, Any] | None = None,
     ) -> PlacedTrailingOrder:
         """As SwapClient.place_trailing_order."""
-        placing = Placing(self._engine, _place_request(locals()))
-        self._bind_loop()
-        await self._engine.run_async(placing, 1)
-        if placing.outcome_unknown:
-            lookup = placing.lookup()
-            try:
-                candidates: list[TrailingOrder] | None = [
-                    order async for order in lookup.iterate_async(self._bind_loop)
-                ]
-            except HtxError:
-                candidates = None
-            raise placing.unknown_outcome(lookup, candidates)
-        return placing.finish()
+        return await self._engine.complete_async(
+            plan_place(
+                self._engine,
+                contract_code,
+                margin_mode=margin_mode,
+                pair=pair,
+                contract_type=contract_type,
+                direction=direction,
+                volume=volume,
+                callback_rate=callback_rate,
+                active_price=active_price,
+                order_price_type=order_price_type,
+                offset=offset,
+                lever_rate=lever_rate,
+                reduce_only=reduce_only,
+                params=params,
+            ),
+            self._bind_loop,
+        )
 
     async def cancel_trailing_orders(
         self,
@@ -437,26 +474,22 @@ class AsyncSwapClient(_BaseSwapClient):
         progress: Progress | None = None,
         pair: str | None = None,
         contract_type: str | None = None,
+        params: Mapping[str, Any] | None = None,
     ) -> CancelResult:
         """As SwapClient.cancel_trailing_orders."""
-        batch = plan_cancel(
-            self._engine,
-            contract_code,
-            order_ids,
-            margin_mode=margin_mode,
-            pair=pair,
-            contract_type=contract_type,
-            progress=progress,
+        return await self._engine.complete_async(
+            plan_cancel(
+                self._engine,
+                contract_code,
+                order_ids,
+                margin_mode=margin_mode,
+                pair=pair,
+                contract_type=contract_type,
+                progress=progress,
+                params=params,
+            ),
+            self._bind_loop,
         )
-        self._bind_loop()
-        try:
-            workers = self._engine.in_flight(batch.operation, len(batch.chunks))
-            await self._engine.run_async(batch, workers)
-        except CancellationInterrupted:
-            raise
-        except KeyboardInterrupt as interrupt:
-            raise batch.interrupted() from interrupt
-        return batch.finish()
 
     async def cancel_all_trailing_orders(
         self,
@@ -467,20 +500,22 @@ class AsyncSwapClient(_BaseSwapClient):
         margin_mode: str = "isolated",
         pair: str | None = None,
         contract_type: str | None = None,
+        params: Mapping[str, Any] | None = None,
     ) -> CancelAllResult:
         """As SwapClient.cancel_all_trailing_orders."""
-        cancelling = plan_cancel_all(
-            self._engine,
-            contract_code,
-            margin_mode=margin_mode,
-            pair=pair,
-            contract_type=contract_type,
-            direction=direction,
-            offset=offset,
+        return await self._engine.complete_async(
+            plan_cancel_all(
+                self._engine,
+                contract_code,
+                margin_mode=margin_mode,
+                pair=pair,
+                contract_type=contract_type,
+                direction=direction,
+                offset=offset,
+                params=params,
+            ),
+            self._bind_loop,
         )
-        self._bind_loop()
-        await self._engine.run_async(cancelling, 1)
-        return cancelling.finish()
 
     def open_trailing_orders(
         self,
@@ -489,12 +524,17 @@ class AsyncSwapClient(_BaseSwapClient):
         margin_mode: str = "isolated",
         trade_type: int | None = None,
         pair: str | None = None,
+        params: Mapping[str, Any] | None = None,
     ) -> AsyncIterator[TrailingOrder]:
         """As SwapClient.open_trailing_orders, for ``async for``."""
-        listing = plan_open_orders(
-            self._engine, contract_code, margin_mode=margin_mode, pair=pair, trade_type=trade_type
-        )
-        return listing.iterate_async(self._bind_loop)
+        return plan_open_orders(
+            self._engine,
+            contract_code,
+            margin_mode=margin_mode,
+            pair=pair,
+            trade_type=trade_type,
+            params=params,
+        ).iterate_async(self._bind_loop)
 
     def trailing_order_history(
         self,
@@ -506,9 +546,20 @@ class AsyncSwapClient(_BaseSwapClient):
         days: int | None = None,
         sort_by: str | None = None,
         pair: str | None = None,
+        params: Mapping[str, Any] | None = None,
     ) -> AsyncIterator[TrailingOrder]:
         """As SwapClient.trailing_order_history, for ``async for``."""
-        return _history(self._engine, locals()).iterate_async(self._bind_loop)
+        return plan_history(
+            self._engine,
+            contract_code,
+            margin_mode=margin_mode,
+            pair=pair,
+            status=status,
+            trade_type=trade_type,
+            days=days,
+            sort_by=sort_by,
+            params=params,
+        ).iterate_async(self._bind_loop)
 
     async def close(self) -> None:
         """Close the connection pool (on a finished event loop, its connections went with it)."""
@@ -530,15 +581,3 @@ class AsyncSwapClient(_BaseSwapClient):
         traceback: TracebackType | None,
     ) -> None:
         await self.close()
-
-
-def _place_request(arguments: dict[str, Any]) -> Any:
-    """Both clients' place_trailing_order arguments, checked (``locals()`` minus ``self``)."""
-    arguments = {name: value for name, value in arguments.items() if name != "self"}
-    return plan_place(arguments.pop("contract_code"), **arguments)
-
-
-def _history(engine: Engine, arguments: dict[str, Any]) -> Listing:
-    """Both clients' trailing_order_history arguments, checked."""
-    arguments = {name: value for name, value in arguments.items() if name != "self"}
-    return plan_history(engine, arguments.pop("contract_code"), **arguments)

@@ -25,7 +25,7 @@ import math
 import random
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import httpx
@@ -42,6 +42,7 @@ from ._codes import (
     normalize_code,
 )
 from ._errors import (
+    CancellationInterrupted,
     HtxApiError,
     HtxError,
     HtxTransportError,
@@ -69,16 +70,19 @@ __all__ = [
     "Call",
     "Engine",
     "Job",
+    "Lookup",
     "Outcome",
     "Refused",
     "Scope",
     "Unsettled",
     "Waits",
+    "Work",
 ]
 
 logger = logging.getLogger("htx_swap")
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 # The generated parser's errors on a body that is neither envelope (HTML, truncated JSON, wrong
 # shapes). Caught only around a reply that arrived: anywhere else they are bugs, and propagate.
@@ -227,6 +231,46 @@ class Job(Protocol):
     def on_done(self, call: Call[Any]) -> None: ...
 
 
+class Lookup(Protocol):
+    """A read the engine makes after a job when its outcome is unknown (the open orders a lost
+    placement could be), as ``Listing`` iterates."""
+
+    def iterate_sync(self) -> Iterator[Any]: ...
+
+    def iterate_async(self, before: Callable[[], None]) -> AsyncIterator[Any]: ...
+
+
+class Work(Generic[R]):
+    """A job of one public method, from its planned calls to its result: what
+    ``Engine.complete_sync`` / ``complete_async`` need besides the calls. Defaults: one call at a
+    time, Ctrl-C raised as it is, no follow-up read."""
+
+    scope: Scope
+
+    def calls(self) -> Iterator[Call[Any]]:
+        raise NotImplementedError
+
+    def on_done(self, call: Call[Any]) -> None:
+        """A call finished (its ``outcome`` is set)."""
+
+    def workers(self) -> int:
+        """Calls to keep in flight at once."""
+        return 1
+
+    def interrupted(self, interrupt: KeyboardInterrupt) -> BaseException:
+        """What to raise when the caller is interrupted (Ctrl-C) while the calls run."""
+        return interrupt
+
+    def follow_up(self) -> Lookup | None:
+        """A read to make before finishing, when the outcome needs one; None: finish at once."""
+        return None
+
+    def finish(self, found: list[Any] | None) -> R:
+        """The method's result, or its error; ``found``: what ``follow_up`` read (None if there
+        was none, or it failed)."""
+        raise NotImplementedError
+
+
 # --- the attempt core (no I/O) ------------------------------------------------------------------
 
 
@@ -240,7 +284,7 @@ class Call(Generic[T]):
     def __init__(
         self,
         engine: Engine,
-        operation: Operation[T],
+        operation: Operation[Any, Any, T],
         body: Any,
         scope: Scope,
         *,
@@ -485,7 +529,7 @@ class Engine:
             seconds if previous is None else previous + _ROUND_TRIP_WEIGHT * (seconds - previous)
         )
 
-    def in_flight(self, operation: Operation[Any], calls: int) -> int:
+    def in_flight(self, operation: Operation[Any, Any, Any], calls: int) -> int:
         """How many of ``calls`` calls of ``operation`` to keep in flight at once."""
         limiters = self.limiters(operation)
         if not limiters:
@@ -502,7 +546,7 @@ class Engine:
 
     def call(
         self,
-        operation: Operation[T],
+        operation: Operation[Any, Any, T],
         body: Any,
         scope: Scope,
         *,
@@ -516,7 +560,7 @@ class Engine:
         """HTX's clock as far as we know it: ours, corrected by the signing offset."""
         return time.time() + self.auth.clock_offset.total_seconds()
 
-    def limiters(self, operation: Operation[Any]) -> tuple[SlidingWindowLimiter, ...]:
+    def limiters(self, operation: Operation[Any, Any, Any]) -> tuple[SlidingWindowLimiter, ...]:
         """The limiters an attempt of ``operation`` waits for: its interface's, then its pool's."""
         found: list[SlidingWindowLimiter] = []
         rate = self._max_requests_per_second
@@ -531,6 +575,49 @@ class Engine:
         if pool is not None:
             found.append(pool)
         return tuple(found)
+
+    # --- a public method's whole life ----------------------------------------------------------
+
+    def complete_sync(self, work: Work[R]) -> R:
+        """Run ``work``'s calls, its follow-up read if it needs one, and return its result."""
+        try:
+            self.run_sync(work, work.workers())
+        except CancellationInterrupted:
+            raise
+        except KeyboardInterrupt as interrupt:
+            raised = work.interrupted(interrupt)
+            if raised is interrupt:
+                raise
+            raise raised from interrupt
+        lookup = work.follow_up()
+        found: list[Any] | None = None
+        if lookup is not None:
+            try:
+                found = list(lookup.iterate_sync())
+            except HtxError:
+                found = None
+        return work.finish(found)
+
+    async def complete_async(self, work: Work[R], before: Callable[[], None]) -> R:
+        """``complete_sync`` for asyncio; ``before`` runs first (the client's loop check)."""
+        before()
+        try:
+            await self.run_async(work, work.workers())
+        except CancellationInterrupted:
+            raise
+        except KeyboardInterrupt as interrupt:
+            raised = work.interrupted(interrupt)
+            if raised is interrupt:
+                raise
+            raise raised from interrupt
+        lookup = work.follow_up()
+        found: list[Any] | None = None
+        if lookup is not None:
+            try:
+                found = [item async for item in lookup.iterate_async(before)]
+            except HtxError:
+                found = None
+        return work.finish(found)
 
     # --- sync ----------------------------------------------------------------------------------
 

@@ -41,9 +41,15 @@ class Listing:
     """One iteration over a list of orders: its pages' calls, and what has been yielded."""
 
     def __init__(
-        self, engine: Engine, operation: Operation[Page], filters: Mapping[str, Any]
+        self,
+        engine: Engine,
+        operation: Operation[Any, Any, Page],
+        filters: Mapping[str, Any],
+        params: Mapping[str, Any] | None = None,
     ) -> None:
+        operation.request(params, page_index=1, **filters)  # checked before any byte is sent
         self.scope = Scope()
+        self._params = params
         self._engine = engine
         self._operation = operation
         self._filters = filters
@@ -71,7 +77,7 @@ class Listing:
         return None
 
     def call(self, number: int) -> Call[Page]:
-        body = self._operation.request(page_index=number, **self._filters)
+        body = self._operation.request(self._params, page_index=number, **self._filters)
         label = f"{self._operation.name} page {number}"
         return self._engine.call(self._operation, body, self.scope, label=label)
 
@@ -122,7 +128,13 @@ class Listing:
 
 
 def plan_open_orders(
-    engine: Engine, contract_code: object, *, margin_mode: object, pair: object, trade_type: object
+    engine: Engine,
+    contract_code: object,
+    *,
+    margin_mode: object,
+    pair: object,
+    trade_type: object,
+    params: Mapping[str, Any] | None = None,
 ) -> Listing:
     """Check the filters before any byte is sent; the listing starts when iterated."""
     contract = validate_contract(margin_mode, contract_code, pair=pair, required=False)
@@ -132,7 +144,7 @@ def plan_open_orders(
         "trade_type": UNSET if kind is None else kind,
         "page_size": PAGE_SIZE,
     }
-    return Listing(engine, FAMILIES[contract.margin_mode].open_orders, filters)
+    return Listing(engine, FAMILIES[contract.margin_mode].open_orders, filters, params)
 
 
 def plan_history(
@@ -145,6 +157,7 @@ def plan_history(
     trade_type: object,
     days: object,
     sort_by: object,
+    params: Mapping[str, Any] | None = None,
 ) -> Listing:
     """Check the filters before any byte is sent; the listing starts when iterated."""
     # HTX's cross history needs one of contract_code and pair (its description; see the spec).
@@ -158,7 +171,7 @@ def plan_history(
         "sort_by": UNSET if sort_by is None else validate_choice("sort_by", sort_by, SORT_BY),
         "page_size": PAGE_SIZE,
     }
-    return Listing(engine, FAMILIES[contract.margin_mode].history, filters)
+    return Listing(engine, FAMILIES[contract.margin_mode].history, filters, params)
 
 
 # The end states history can be filtered on; HTX's "0" means all of them.

@@ -8,7 +8,7 @@ HTX. When one may have (a lost reply), the outcome is unknown and the caller get
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -17,7 +17,7 @@ from attrs import asdict, frozen
 
 from htx_swap_client.types import UNSET
 
-from ._engine import Answered, Call, Engine, Refused, Scope, Unsettled
+from ._engine import Answered, Call, Engine, Refused, Scope, Unsettled, Work
 from ._errors import HtxTransportError, HtxUnknownOutcomeError
 from ._listing import Listing, plan_open_orders
 from ._operations import FAMILIES
@@ -69,11 +69,14 @@ class PlaceRequest:
     offset: TrailingOrderOffset | None
     lever_rate: int | None
     reduce_only: bool | None
+    extra: Mapping[str, Any] | None = None
+    """The caller's ``params``: other request fields the spec declares."""
 
     def body(self) -> Any:
         """The generated request model (decimals go out as JSON numbers, volume as an integer)."""
         contract = Contract(self.margin_mode, self.contract_code, self.pair, self.contract_type)
         return FAMILIES[self.margin_mode].place.request(
+            self.extra,
             **contract.given(),
             direction=self.direction,
             volume=self.volume,
@@ -89,6 +92,7 @@ class PlaceRequest:
         """What was asked for, as a caller reads it back (the given ones only)."""
         given = asdict(self, recurse=False)
         given["margin_mode"] = str(self.margin_mode)
+        given.pop("extra")  # not a parameter an order is listed with
         return {name: value for name, value in given.items() if value is not None}
 
     def matches(self, order: TrailingOrder) -> bool:
@@ -96,7 +100,7 @@ class PlaceRequest:
         return all(getattr(order, name) == value for name, value in self.params().items())
 
 
-class Placing:
+class Placing(Work[PlacedTrailingOrder]):
     """One placement: its call, and what its outcome means."""
 
     def __init__(self, engine: Engine, request: PlaceRequest) -> None:
@@ -106,6 +110,7 @@ class Placing:
         self.began = datetime.fromtimestamp(engine.server_now(), UTC)
         self.began_monotonic = time.monotonic()
         self._engine = engine
+        self._lookup: Listing | None = None
         label = f"place {request.direction} {request.volume} on {_where(request)}"
         self.call: Call[PlacedAnswer] = engine.call(
             FAMILIES[request.margin_mode].place, request.body(), self.scope, label=label
@@ -114,16 +119,23 @@ class Placing:
     def calls(self) -> Iterator[Call[PlacedAnswer]]:
         yield self.call
 
-    def on_done(self, call: Call[Any]) -> None:
-        pass
+    def follow_up(self) -> Listing | None:
+        """When the outcome is unknown: the open orders that could be the one placed."""
+        if self.outcome_unknown:
+            self._lookup = self.lookup()
+            return self._lookup
+        return None
 
     @property
     def outcome_unknown(self) -> bool:
         """An attempt may have placed the order, and no answer says whether it did."""
         return isinstance(self.call.outcome, Unsettled) and self.call.maybe_applied
 
-    def finish(self) -> PlacedTrailingOrder:
-        """The placed order, or the error that says why it wasn't placed."""
+    def finish(self, found: list[Any] | None = None) -> PlacedTrailingOrder:
+        """The placed order, or the error that says why it wasn't placed: with an unknown
+        outcome, HtxUnknownOutcomeError with the orders ``found`` that could be the one."""
+        if self._lookup is not None:
+            raise self.unknown_outcome(self._lookup, found)
         outcome = self.call.outcome
         if isinstance(outcome, Answered):
             request = self.request
@@ -187,6 +199,7 @@ class Placing:
 
 
 def plan_place(
+    engine: Engine,
     contract_code: object,
     *,
     margin_mode: object,
@@ -200,12 +213,13 @@ def plan_place(
     offset: object,
     lever_rate: object,
     reduce_only: object,
-) -> PlaceRequest:
+    params: Mapping[str, Any] | None = None,
+) -> Placing:
     """Check every parameter before any byte is sent (InvalidRequestError naming the value)."""
     contract = validate_contract(
         margin_mode, contract_code, pair=pair, contract_type=contract_type, pair_needs_type=True
     )
-    return PlaceRequest(
+    request = PlaceRequest(
         margin_mode=contract.margin_mode,
         contract_code=contract.contract_code,
         pair=contract.pair,
@@ -218,7 +232,9 @@ def plan_place(
         offset=None if offset is None else validate_choice("offset", offset, PLACE_OFFSETS),
         lever_rate=validate_lever_rate(lever_rate),
         reduce_only=validate_reduce_only(reduce_only),
+        extra=params,
     )
+    return Placing(engine, request)
 
 
 def _where(request: PlaceRequest) -> str:
