@@ -42,7 +42,7 @@ class CancelBatch(Work[CancelResult]):
     def __init__(
         self,
         engine: Engine,
-        operation: Operation[Any, Any, CancelAnswer],
+        operation: Operation[object, object, CancelAnswer],
         order_ids: tuple[str, ...],
         body_for: Callable[[tuple[str, ...]], Any],
         progress: Progress | None = None,
@@ -157,7 +157,7 @@ class CancelAll(Work[CancelAllResult]):
     """One cancel-all: a single request, whatever the count; repeated only after a lost reply."""
 
     def __init__(
-        self, engine: Engine, operation: Operation[Any, Any, CancelAnswer], body: Any
+        self, engine: Engine, operation: Operation[object, object, CancelAnswer], body: Any
     ) -> None:
         self.scope = Scope()
         self.call: Call[CancelAnswer] = engine.call(

@@ -43,7 +43,7 @@ class Listing:
     def __init__(
         self,
         engine: Engine,
-        operation: Operation[Any, Any, Page],
+        operation: Operation[object, object, Page],
         filters: Mapping[str, Any],
         params: Mapping[str, Any] | None = None,
     ) -> None:
