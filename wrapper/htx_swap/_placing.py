@@ -134,8 +134,10 @@ class Placing(Work[PlacedTrailingOrder]):
     def finish(self, found: list[Any] | None = None) -> PlacedTrailingOrder:
         """The placed order, or the error that says why it wasn't placed: with an unknown
         outcome, HtxUnknownOutcomeError with the orders ``found`` that could be the one."""
-        if self._lookup is not None:
-            raise self.unknown_outcome(self._lookup, found)
+        if self.outcome_unknown:
+            # Never "not placed" for an order that may have been: without the follow-up read,
+            # the error says so with no candidates.
+            raise self.unknown_outcome(self._lookup or self.lookup(), found)
         outcome = self.call.outcome
         if isinstance(outcome, Answered):
             request = self.request
