@@ -111,13 +111,16 @@ class GeneratedApi(Protocol[_Body]):
     async def asyncio_detailed(self, *, client: Client, body: _Body) -> Response[Any]: ...
 
 
-@frozen
 class Generated(Generic[Req, Rep]):
-    """An operation's generated module, request model and ``status: ok`` reply model."""
+    """An operation's generated module, request model and ``status: ok`` reply model. (A plain
+    class: an attrs class costs more to build at ``import htx_swap``.)"""
 
-    api: GeneratedApi[Req]
-    request: type[Req]
-    reply: type[Rep]
+    __slots__ = ("api", "reply", "request")
+
+    def __init__(self, api: GeneratedApi[Req], request: type[Req], reply: type[Rep]) -> None:
+        self.api = api
+        self.request = request
+        self.reply = reply
 
 
 @frozen

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from attrs import frozen
 
@@ -88,9 +88,9 @@ def read_cancel_reply(reply: Any) -> CancelAnswer:
 # --- place ---------------------------------------------------------------------------------------
 
 
-@frozen
-class PlacedAnswer:
-    """What a place reply says: the order's ID, and its ``data`` object as HTX sent it."""
+class PlacedAnswer(NamedTuple):
+    """What a place reply says: the order's ID, and its ``data`` object as HTX sent it.
+    (A NamedTuple: cheaper than an attrs class at ``import htx_swap``.)"""
 
     order_id: str
     raw: Mapping[str, Any]
