@@ -186,7 +186,8 @@ CREDENTIALS_CORPUS: list[tuple[str, Callable[[], object], str]] = [
     (
         "None secret key",
         lambda: Credentials("ak", None),  # type: ignore[arg-type]
-        "secret_key must be a str; got NoneType",
+        # None is how an Ed25519 key leaves the secret out: then neither key was given.
+        "give exactly one of secret_key (an HMAC key) and private_key (an Ed25519 key)",
     ),
     ("bytes secret key", lambda: Credentials("ak", SECRET.encode()), "got bytes"),  # type: ignore[arg-type]
     (
