@@ -49,13 +49,15 @@ setup: $(VENV)/.installed node_modules/.installed
 # prerequisites: a no-op once they exist). The docs test opens dist/spec/index.html in headless
 # Chromium; the consumers run openapi-generator's jar (PyPI), which needs Java, and build its Go
 # client with Debian's Go, offline: its one module (validator.v2) is Debian's too (GOPATH mode);
-# the Rust consumer builds openapi-generator's Rust models with Debian's cargo and crates, offline.
+# the Rust consumer builds openapi-generator's Rust models with Debian's cargo and crates, offline;
+# the shared rate-limit tests start a real Redis (tests/shared_limits).
 CHROMIUM := /usr/bin/chromium
 JAVA := /usr/bin/java
 GO := /usr/bin/go
 GO_VALIDATOR := /usr/share/gocode/src/gopkg.in/validator.v2
 CARGO := /usr/bin/cargo
 RUST_CRATES := /usr/share/doc/librust-serde-repr-dev
+REDIS_SERVER := /usr/bin/redis-server
 APT_GET := $$( [ "$$(id -u)" = 0 ] || echo sudo ) env DEBIAN_FRONTEND=noninteractive apt-get
 $(CHROMIUM):
 	$(APT_GET) update -qq
@@ -76,6 +78,9 @@ $(RUST_CRATES):
 	$(APT_GET) update -qq
 	$(APT_GET) install -y -qq --no-install-recommends librust-serde-dev librust-serde-derive-dev \
 	  librust-serde-json-dev librust-serde-repr-dev
+$(REDIS_SERVER):
+	$(APT_GET) update -qq
+	$(APT_GET) install -y -qq --no-install-recommends redis-server
 
 demo: $(VENV)/.runtime
 	$(BIN)/python scripts/demo.py
@@ -100,7 +105,7 @@ typecheck: $(VENV)/.installed
 
 # coverage run, not pytest --cov: the htx_sandbox pytest plugin is imported before pytest-cov
 # starts, which would count the sandbox's module-level lines as never run.
-pytest: setup $(CHROMIUM) $(JAVA) $(GO) $(GO_VALIDATOR) $(CARGO) $(RUST_CRATES)
+pytest: setup $(CHROMIUM) $(JAVA) $(GO) $(GO_VALIDATOR) $(CARGO) $(RUST_CRATES) $(REDIS_SERVER)
 	$(BIN)/python -m coverage erase
 	COVERAGE_ON_IMPORT=$(CURDIR)/pyproject.toml $(BIN)/python -m coverage run -m pytest
 	$(BIN)/python -m coverage combine --quiet

@@ -253,6 +253,13 @@ def _common_options() -> _Parser:
         help=f"max requests per second (HTX's limit: {DEFAULT_MAX_REQUESTS_PER_SECOND:g})",
     )
     common.add_argument(
+        "--rate-limit-store",
+        metavar="URL",
+        default=None,
+        help="redis://host:6379/0: share HTX's per-account limits with every process of the "
+        "account through this Redis (default: $HTX_RATE_LIMIT_STORE, else pace this process only)",
+    )
+    common.add_argument(
         "-v", "--verbose", action="store_true", help="log each request attempt on stderr"
     )
     target = common.add_mutually_exclusive_group()
@@ -364,6 +371,7 @@ def _open(args: argparse.Namespace, credentials: Credentials, base_url: str) -> 
         base_url=base_url,
         max_requests_per_second=args.rate,
         allow_insecure_http=args.allow_insecure_http,
+        rate_limit_store=args.rate_limit_store,
     )
 
 

@@ -8,6 +8,7 @@ builds the engine; each method checks its input and hands a layer to the engine:
 
 from __future__ import annotations
 
+import os
 import weakref
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from decimal import Decimal
@@ -36,6 +37,7 @@ from ._orders import PlacedTrailingOrder, TrailingOrder, TrailingOrderStatus
 from ._placing import plan_place
 from ._results import CancelAllResult, CancelResult
 from ._retry import DEFAULT_MAX_RETRIES
+from ._store import RATE_LIMIT_STORE_ENV, RateLimitStore, check_store_url
 from ._validation import (
     check_max_retries,
     check_pool_limit,
@@ -82,6 +84,7 @@ class _BaseSwapClient:
         pool_limit: int | None = DEFAULT_POOL_LIMIT,
         allow_insecure_http: bool = False,
         waits: Waits | None = None,
+        rate_limit_store: str | None = None,
     ) -> None:
         self._base_url = validate_base_url(base_url, allow_insecure_http=allow_insecure_http)
         self._timeout = check_timeout(timeout)
@@ -95,6 +98,18 @@ class _BaseSwapClient:
         pools: dict[Pool, PoolLimit] | None = None
         if self._max_requests_per_second is not None and self._pool_limit is not None:
             pools = {pool: PoolLimit(self._pool_limit, POOLS[pool].seconds) for pool in Pool}
+        # Windows shared with every process of the account (HTX counts per account), when a
+        # store is given, here or in the environment; "" means none.
+        url = check_store_url(
+            os.environ.get(RATE_LIMIT_STORE_ENV) if rate_limit_store is None else rate_limit_store
+        )
+        self.rate_limit_store = (
+            None
+            if url is None
+            else RateLimitStore(
+                url, credentials.account_id, asynchronous=isinstance(self, AsyncSwapClient)
+            )
+        )
         self._engine = Engine(
             generated=self.generated,
             auth=self.auth,
@@ -104,6 +119,7 @@ class _BaseSwapClient:
             max_requests_per_second=self._max_requests_per_second,
             pools=pools,
             waits=Waits() if waits is None else waits,
+            rate_limit_store=self.rate_limit_store,
         )
         self._open_http()
 
@@ -338,8 +354,10 @@ class SwapClient(_BaseSwapClient):
         ).iterate_sync()
 
     def close(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool (and the rate-limit store's connection)."""
         self.generated.get_httpx_client().close()
+        if self.rate_limit_store is not None:
+            self.rate_limit_store.close()
 
     def __enter__(self) -> Self:
         return self
@@ -376,6 +394,7 @@ class AsyncSwapClient(_BaseSwapClient):
         allow_insecure_http: bool = False,
         transport: str = "httpx",
         waits: Waits | None = None,
+        rate_limit_store: str | None = None,
     ) -> None:
         self._transport = check_transport(transport)
         super().__init__(
@@ -387,6 +406,7 @@ class AsyncSwapClient(_BaseSwapClient):
             pool_limit=pool_limit,
             allow_insecure_http=allow_insecure_http,
             waits=waits,
+            rate_limit_store=rate_limit_store,
         )
 
     @property
@@ -570,6 +590,8 @@ class AsyncSwapClient(_BaseSwapClient):
             self._abandon_http()  # nothing to await here; start clean should it be reused
             return
         await self.generated.get_async_httpx_client().aclose()
+        if self.rate_limit_store is not None:
+            await self.rate_limit_store.aclose()
 
     async def __aenter__(self) -> Self:
         return self

@@ -6,15 +6,16 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from attrs import Attribute, field, frozen
+from attrs import Attribute, Factory, field, frozen
 
 from ._ed25519 import check_private_key
 from ._errors import InvalidRequestError
 
-__all__ = ["ACCESS_KEY_ENV", "SECRET_KEY_ENV", "Credentials"]
+__all__ = ["ACCESS_KEY_ENV", "ACCOUNT_ID_ENV", "SECRET_KEY_ENV", "Credentials"]
 
 ACCESS_KEY_ENV = "HTX_ACCESS_KEY"
 SECRET_KEY_ENV = "HTX_SECRET_KEY"  # noqa: S105 - the variable's name, not a secret
+ACCOUNT_ID_ENV = "HTX_ACCOUNT_ID"
 
 
 def _check_access_key(_instance: Any, _attribute: Attribute[str], value: object) -> None:
@@ -46,6 +47,13 @@ def _check_private_key(
         check_private_key(value)
 
 
+def _check_account_id(_instance: Any, _attribute: Attribute[str], value: object) -> None:
+    if not isinstance(value, str):
+        raise InvalidRequestError(f"account_id must be a str; got {type(value).__name__}")
+    if not value or value != value.strip():
+        raise InvalidRequestError(f"account_id is empty or has surrounding whitespace: {value!r}")
+
+
 @frozen
 class Credentials:
     """An HTX access key and how its requests are signed; no secret appears in repr or str.
@@ -55,12 +63,21 @@ class Credentials:
     a key pair the user made: give the private half as ``private_key``, PEM text (``-----BEGIN
     PRIVATE KEY-----``, as HTX's own SDKs load it) or the raw 32 bytes, and requests are signed
     with Ed25519 (this needs ``pip install 'htx-swap[ed25519]'``). Exactly one of the two.
+
+    ``account_id`` names the HTX account (UID) the key belongs to. HTX counts its rate limits
+    per account, so clients with different keys of one account share their windows through a
+    rate-limit store under this name; by default each key is its own account.
     """
 
     access_key: str = field(validator=_check_access_key)
     secret_key: str | None = field(default=None, repr=False, validator=_check_secret_key)
     private_key: str | bytes | None = field(
         default=None, repr=False, kw_only=True, validator=_check_private_key
+    )
+    account_id: str = field(
+        default=Factory(lambda self: self.access_key, takes_self=True),
+        kw_only=True,
+        validator=_check_account_id,
     )
 
     def __attrs_post_init__(self) -> None:
@@ -76,7 +93,8 @@ class Credentials:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Credentials:
-        """Read ``HTX_ACCESS_KEY`` and ``HTX_SECRET_KEY`` (from ``os.environ`` by default)."""
+        """Read ``HTX_ACCESS_KEY`` and ``HTX_SECRET_KEY``, and ``HTX_ACCOUNT_ID`` if set (from
+        ``os.environ`` by default)."""
         env = os.environ if environ is None else environ
         missing = [name for name in (ACCESS_KEY_ENV, SECRET_KEY_ENV) if not env.get(name)]
         if missing:
@@ -84,4 +102,9 @@ class Credentials:
             subject = "environment variable" if len(missing) == 1 else "environment variables"
             verb = "is" if len(missing) == 1 else "are"
             raise InvalidRequestError(f"{subject} {names} {verb} not set or empty")
-        return cls(access_key=env[ACCESS_KEY_ENV], secret_key=env[SECRET_KEY_ENV])
+        access_key = env[ACCESS_KEY_ENV]
+        return cls(
+            access_key=access_key,
+            secret_key=env[SECRET_KEY_ENV],
+            account_id=env.get(ACCOUNT_ID_ENV) or access_key,
+        )

@@ -48,7 +48,7 @@ from ._errors import (
     HtxTransportError,
 )
 from ._operations import Operation, Pool, PoolLimit, RetrySafety, UnreadableReply
-from ._pacing import SlidingWindowLimiter, Slot
+from ._pacing import Limiter, SlidingWindowLimiter, hold_if_nearly_spent
 from ._replies import server_time
 from ._retry import RETRY_HINT_MAX, is_retryable_status, retry_delay
 from ._wire import AttemptTrace, current_attempt
@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from htx_swap_client.models import ErrorReply
 
     from ._auth import HtxAuth
+    from ._store import RateLimitStore, SharedLimiter
 
 # asyncio is imported where it is used: `import htx_swap` stays cheap for sync users.
 
@@ -312,6 +313,7 @@ class Call(Generic[T]):
         self, response: Response[Any], attempt: AttemptTrace, latency: float
     ) -> float | None:
         """Judge a reply the generated parser read (either envelope, or an HTTP status)."""
+        self._engine.observe_limits(self.operation, response.headers)
         reply = response.parsed
         if isinstance(reply, self.operation.reply_type):
             try:
@@ -390,6 +392,8 @@ class Call(Generic[T]):
             self.outcome = Unsettled(f"HTX {code}", self.maybe_applied)
             return None
         if code in RETRY_LATER_CODES:
+            if code == HtxCode.RATE_LIMITED:
+                self._engine.rate_limited(self.operation)
             return self._lost(
                 f"HTX {code}",
                 latency,
@@ -502,6 +506,7 @@ class Engine:
         max_requests_per_second: float | None,
         pools: Mapping[Pool, PoolLimit] | None,
         waits: Waits,
+        rate_limit_store: RateLimitStore | None = None,
     ) -> None:
         self.generated = generated
         self.auth = auth
@@ -518,6 +523,8 @@ class Engine:
             )
             for pool, limit in (pools or {}).items()
         }
+        self.rate_limit_store = rate_limit_store
+        self._shared_limiters: dict[str, SharedLimiter] = {}
         self._lock = threading.Lock()
         self.round_trip: float | None = None
         """Seconds from an attempt's start to its reply, a running mean; None until seen."""
@@ -560,8 +567,39 @@ class Engine:
         """HTX's clock as far as we know it: ours, corrected by the signing offset."""
         return time.time() + self.auth.clock_offset.total_seconds()
 
-    def limiters(self, operation: Operation[Any, Any, Any]) -> tuple[SlidingWindowLimiter, ...]:
-        """The limiters an attempt of ``operation`` waits for: its interface's, then its pool's."""
+    def limiters(self, operation: Operation[Any, Any, Any]) -> tuple[Limiter, ...]:
+        """The limiters an attempt of ``operation`` waits for: its interface's, then its pool's;
+        with a shared store, one limiter booking both there."""
+        local = self._local_limiters(operation)
+        store = self.rate_limit_store
+        if store is None or not local:
+            return local
+        with self._lock:
+            shared = self._shared_limiters.get(operation.path)
+            if shared is None:
+                from ._store import SharedLimiter
+
+                # Named as _local_limiters finds them: the interface's, then the pool's.
+                names = [f"pool:{operation.pool}"] if operation.pool in self._pool_limiters else []
+                if len(local) > len(names):
+                    names.insert(0, f"interface:{operation.path}")
+                shared = SharedLimiter(store, tuple(names), local)
+                self._shared_limiters[operation.path] = shared
+        return (shared,)
+
+    def rate_limited(self, operation: Operation[Any, Any, Any]) -> None:
+        """HTX said 1032: something else draws on the account's windows. Every worker of this
+        client slows (a jittered pause, then a smaller share of the window), not only the
+        call that was refused."""
+        for limiter in self.limiters(operation):
+            limiter.slow_down(limiter.window * (0.5 + self.rng.random()))
+
+    def observe_limits(self, operation: Operation[Any, Any, Any], headers: Mapping[str, str]) -> None:
+        """Slow a window HTX reports nearly spent (``ratelimit-remaining``) before it refuses."""
+        if "ratelimit-remaining" in headers:
+            hold_if_nearly_spent(self.limiters(operation), headers, self.server_now())
+
+    def _local_limiters(self, operation: Operation[Any, Any, Any]) -> tuple[SlidingWindowLimiter, ...]:
         found: list[SlidingWindowLimiter] = []
         rate = self._max_requests_per_second
         if rate is not None and operation.interface_limit is not None:
@@ -704,9 +742,9 @@ class Engine:
         self.observe_round_trip(latency)
         return call.judge_reply(response, attempt, latency)
 
-    def _book_sync(self, call: Call[Any]) -> tuple[tuple[SlidingWindowLimiter, Slot], ...] | None:
+    def _book_sync(self, call: Call[Any]) -> tuple[tuple[Limiter, Any], ...] | None:
         """Wait for a slot on each of the call's limiters; None if the scope stopped meanwhile."""
-        booked: list[tuple[SlidingWindowLimiter, Slot]] = []
+        booked: list[tuple[Limiter, Any]] = []
         for limiter in self.limiters(call.operation):
             slot = limiter.book()
             while (delay := limiter.delay(slot)) > 0:
@@ -786,12 +824,10 @@ class Engine:
         self.observe_round_trip(latency)
         return call.judge_reply(response, attempt, latency)
 
-    async def _book_async(
-        self, call: Call[Any]
-    ) -> tuple[tuple[SlidingWindowLimiter, Slot], ...] | None:
-        booked: list[tuple[SlidingWindowLimiter, Slot]] = []
+    async def _book_async(self, call: Call[Any]) -> tuple[tuple[Limiter, Any], ...] | None:
+        booked: list[tuple[Limiter, Any]] = []
         for limiter in self.limiters(call.operation):
-            slot = limiter.book()
+            slot = await limiter.book_async()
             while (delay := limiter.delay(slot)) > 0:
                 if call.scope.stopped:
                     return None

@@ -10,14 +10,54 @@ import math
 import threading
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Protocol
 
 from ._errors import InvalidRequestError
 
-__all__ = ["DEFAULT_MARGIN", "SlidingWindowLimiter", "Slot"]
+__all__ = [
+    "DEFAULT_MARGIN",
+    "LOW_REMAINING",
+    "MIN_FRACTION",
+    "RECOVERY_WINDOWS",
+    "Limiter",
+    "SlidingWindowLimiter",
+    "Slot",
+    "hold_if_nearly_spent",
+]
 
 # Added to the window to absorb clock skew and network jitter between here and HTX.
 DEFAULT_MARGIN = 0.03
+# The smallest part of its capacity a limiter slows to after refusals (1032): low enough that
+# a dozen processes of one account, each at this share, stay within HTX's limit.
+MIN_FRACTION = 1 / 16
+# After a refusal, a limiter takes back one slot of its capacity per this many quiet windows.
+RECOVERY_WINDOWS = 2
+# HTX's ``ratelimit-remaining`` at or below this part of ``ratelimit-limit``: the account's
+# window is nearly spent (by this client or another), so the client holds until it frees.
+LOW_REMAINING = 0.1
+
+
+class Limiter(Protocol):
+    """What the engine paces an attempt on: a local window, or windows shared through a store."""
+
+    @property
+    def capacity(self) -> int: ...
+
+    @property
+    def window(self) -> float: ...
+
+    def book(self) -> Any: ...
+
+    async def book_async(self) -> Any: ...
+
+    def delay(self, slot: Any) -> float: ...
+
+    def mark_started(self, slot: Any) -> None: ...
+
+    def slow_down(self, seconds: float) -> None: ...
+
+    def hold_window(self, interval: float, seconds: float) -> None: ...
 
 
 class Slot:
@@ -28,11 +68,13 @@ class Slot:
     chain back through the whole history.
     """
 
-    __slots__ = ("previous", "start")
+    __slots__ = ("previous", "start", "window")
 
     def __init__(self, start: float, previous: Slot | None) -> None:
         self.start = start
         self.previous = previous
+        self.window = 0.0
+        """The window it keeps from ``previous`` (longer while the limiter is slowed)."""
 
 
 class SlidingWindowLimiter:
@@ -71,6 +113,15 @@ class SlidingWindowLimiter:
         self._clock = clock
         self._slots: deque[Slot] = deque(maxlen=self._capacity)
         self._lock = threading.Lock()
+        # What this client may use of the window: ``_share`` is set from outside (a shared
+        # store's fallback, one process's part of the account's limit); ``_fraction`` falls on
+        # each 1032 and climbs back while HTX stays quiet. No slot booked is due before
+        # ``_held_until``; slots booked earlier keep their times (moving them all there would
+        # send them at once), and each slot still keeps a window from its predecessor.
+        self._share = 1.0
+        self._fraction = 1.0
+        self._quiet_since = 0.0
+        self._held_until = -math.inf
 
     @classmethod
     def per_window(
@@ -108,27 +159,89 @@ class SlidingWindowLimiter:
     def book(self) -> Slot:
         """Book the earliest slot the window allows now; its ``start`` is when it may go."""
         with self._lock:
-            start = self._clock()
+            now = self._clock()
+            start = max(now, self._held_until)
             slots = self._slots
             previous = None
+            allowed, window = self._allowance(now)
             if slots:
                 # Never before the last booking, even if the clock steps back: keeps the
-                # deque in order, so its oldest entry is the N-th most recent slot.
+                # deque in order, so its ``allowed``-th last entry is the one to keep a window
+                # from.
                 start = max(start, slots[-1].start)
-                if len(slots) == self._capacity:
-                    previous = slots[0]
-                    start = max(start, previous.start + self._window)
+                if len(slots) >= allowed:
+                    previous = slots[-allowed]
+                    start = max(start, previous.start + window)
             slot = Slot(start, previous)
+            slot.window = window
             slots.append(slot)  # maxlen drops the oldest
             return slot
+
+    async def book_async(self) -> Slot:
+        """``book`` for the async engine (a shared store's limiter awaits its store here)."""
+        return self.book()
 
     def delay(self, slot: Slot) -> float:
         """Seconds until ``slot`` may go: after its booking, a window after its predecessor."""
         with self._lock:
             due = slot.start
             if slot.previous is not None:
-                due = max(due, slot.previous.start + self._window)
+                due = max(due, slot.previous.start + slot.window)
             return due - self._clock()
+
+    def record(self) -> None:
+        """A request this limiter did not pace (a shared store did) went out now: count it, so
+        that pacing here after a switch keeps its distance from it."""
+        with self._lock:
+            now = self._clock()
+            if self._slots:
+                now = max(now, self._slots[-1].start)
+            self._slots.append(Slot(now, None))
+
+    def set_share(self, share: float) -> None:
+        """Use at most ``share`` (0 to 1] of the window: this process's part of the account's."""
+        with self._lock:
+            self._share = min(1.0, max(share, MIN_FRACTION))
+
+    def slow_down(self, seconds: float) -> None:
+        """HTX refused a request for its rate (1032): something else draws on the account's
+        windows. No slot booked from now on starts within ``seconds``, and the client uses half
+        the part of the window it did; it climbs back one slot per ``RECOVERY_WINDOWS`` quiet
+        windows."""
+        with self._lock:
+            now = self._clock()
+            self._fraction = max(MIN_FRACTION, self._fraction / 2)
+            self._quiet_since = now
+            self._held_until = max(self._held_until, now + seconds)
+
+    def hold(self, seconds: float) -> None:
+        """No slot booked from now on starts within ``seconds`` (the window is nearly spent)."""
+        with self._lock:
+            self._held_until = max(self._held_until, self._clock() + seconds)
+
+    def hold_window(self, interval: float, seconds: float) -> None:
+        """``hold`` if this limiter paces HTX's window of ``interval`` seconds."""
+        if abs(self._window - self._margin - interval) < 1e-3:
+            self.hold(seconds)
+
+    @property
+    def fraction(self) -> float:
+        """The part of the window this client uses now (1.0: all of it)."""
+        with self._lock:
+            return self._share * self._fraction
+
+    def _allowance(self, now: float) -> tuple[int, float]:
+        """Starts allowed per window, and that window: fewer (or a longer window) when slowed."""
+        if self._fraction < 1.0:
+            step = 1.0 / self._capacity
+            windows = (now - self._quiet_since) / (self._window * RECOVERY_WINDOWS)
+            if windows >= 1:
+                self._fraction = min(1.0, self._fraction + step * math.floor(windows))
+                self._quiet_since = now
+        slots = self._capacity * self._share * self._fraction
+        if slots >= 1:
+            return math.floor(slots), self._window
+        return 1, self._window / slots
 
     def mark_started(self, slot: Slot) -> None:
         """The slot's request went out now: later slots keep their distance from this time."""
@@ -161,6 +274,28 @@ class SlidingWindowLimiter:
             f"SlidingWindowLimiter(capacity={self._capacity!r}, window={self._window!r}, "
             f"margin={self._margin!r})"
         )
+
+
+def hold_if_nearly_spent(
+    limiters: tuple[Limiter, ...], headers: Mapping[str, str], server_now: float
+) -> None:
+    """Read HTX's ``ratelimit-*`` headers: when the account's window is nearly spent (by this
+    client or another process), hold the limiter of that window until its next slot frees
+    (``ratelimit-reset``, on HTX's clock), so the client slows before HTX refuses."""
+    try:
+        remaining = int(headers["ratelimit-remaining"])
+        limit = int(headers["ratelimit-limit"])
+        interval = int(headers["ratelimit-interval"]) / 1000
+        reset = int(headers["ratelimit-reset"]) / 1000
+    except (KeyError, ValueError, TypeError):
+        return
+    if limit < 1 or remaining > limit * LOW_REMAINING or not 0 < interval <= 3600:
+        return
+    # Never longer than the window: a reset far off is a wrong clock, not a reason to stop.
+    seconds = min(max(reset - server_now, 0.0), interval)
+    if seconds > 0:
+        for limiter in limiters:
+            limiter.hold_window(interval, seconds)
 
 
 def _check_positive_finite(name: str, value: object, *, allow_zero: bool) -> None:
