@@ -61,8 +61,11 @@ class Redis:
         if server is None:
             raise SystemExit("redis-server not found (apt-get install redis-server)")
         self.process = subprocess.Popen(
-            [server, "--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.directory)]
-            + ["--save", "", "--appendonly", "no", "--protected-mode", "yes"],
+            [
+                server,
+                *("--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.directory)),
+                *("--save", "", "--appendonly", "no", "--protected-mode", "yes"),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -155,7 +158,7 @@ def run_row(processes: int, store: bool, kill: bool) -> dict[str, object]:
             for _ in orders
         ]
         for process, order in zip(children, orders, strict=True):
-            assert process.stdin is not None and process.stdout is not None
+            assert process.stdin is not None
             process.stdin.write(json.dumps(order) + "\n")
             process.stdin.flush()
         for process in children:

@@ -28,6 +28,7 @@ import hashlib
 import itertools
 import logging
 import math
+import random
 import threading
 import time
 import uuid
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEADLINE",
+    "HORIZON",
     "RATE_LIMIT_STORE_ENV",
     "RETRY_AFTER",
     "UNKNOWN_SHARE",
@@ -66,35 +68,43 @@ CLIENT_TTL = 10.0
 # A request that leaves later than its slot by more than this moves its slot in the store (a
 # second, rare, round trip); below it, the windows' margin absorbs the lateness.
 LATE_TOLERANCE = 0.005
+# A slot is reserved at most this far ahead of its start: a request that leaves late (a new
+# connection, a busy machine) moves its slot when its bytes leave, and a successor reserved later
+# than that keeps its distance from the real time. A caller whose slot is further off waits and
+# asks again (a second round trip, only when the windows are full).
+HORIZON = 0.1
 _SCHEMES = ("redis", "rediss", "unix")
 
 # KEYS: the request's windows, then the account's set of clients. ARGV: the slot's member, the
-# client's ID, the client TTL (us), then per window its capacity and length (us). Returns the
-# slot's start after now (us) and the number of clients seen in the TTL.
+# client's ID, the client TTL (us), the horizon (us), then per window its capacity and length
+# (us). Returns the slot's start after now (us), the number of clients seen in the TTL, and the
+# start on Redis's clock (us), or 0 when the start is past the horizon (nothing reserved).
 _RESERVE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local n = #KEYS - 1
 local start = now
 for i = 1, n do
-  local capacity = tonumber(ARGV[2 + 2 * i])
-  local window = tonumber(ARGV[3 + 2 * i])
+  local capacity = tonumber(ARGV[3 + 2 * i])
+  local window = tonumber(ARGV[4 + 2 * i])
   redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
   local last = redis.call('ZREVRANGE', KEYS[i], 0, 0, 'WITHSCORES')
   if last[2] then start = math.max(start, tonumber(last[2])) end
   local kth = redis.call('ZREVRANGE', KEYS[i], capacity - 1, capacity - 1, 'WITHSCORES')
   if kth[2] then start = math.max(start, tonumber(kth[2]) + window) end
 end
-for i = 1, n do
-  local window = tonumber(ARGV[3 + 2 * i])
-  redis.call('ZADD', KEYS[i], start, ARGV[1])
-  redis.call('PEXPIRE', KEYS[i], math.ceil((start - now + window) / 1000) + 1000)
-end
 local ttl = tonumber(ARGV[3])
 redis.call('ZADD', KEYS[n + 1], now, ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[n + 1], '-inf', now - ttl)
 redis.call('PEXPIRE', KEYS[n + 1], math.ceil(ttl / 1000))
-return {start - now, redis.call('ZCARD', KEYS[n + 1]), start}
+local clients = redis.call('ZCARD', KEYS[n + 1])
+if start - now > tonumber(ARGV[4]) then return {start - now, clients, 0} end
+for i = 1, n do
+  local window = tonumber(ARGV[4 + 2 * i])
+  redis.call('ZADD', KEYS[i], start, ARGV[1])
+  redis.call('PEXPIRE', KEYS[i], math.ceil((start - now + window) / 1000) + 1000)
+end
+return {start - now, clients, start}
 """
 # KEYS: the slot's windows. ARGV: its member, and when (us, Redis's clock) its request left.
 _MOVE = """
@@ -176,6 +186,8 @@ class RateLimitStore:
         self.clock = clock
         self.prefix = f"htx-swap:{{{_account_tag(account_id)}}}"
         self.client_id = uuid.uuid4().hex
+        # Spreads the callers that wait for a full window, so they don't all ask at once.
+        self.rng = random.Random()  # noqa: S311 - jitter, not cryptography
         self._members = itertools.count()
         self._lock = threading.Lock()
         self._down_since: float | None = None
@@ -265,7 +277,7 @@ class RateLimitStore:
         return UNKNOWN_SHARE if self.clients <= 0 else 1.0 / self.clients
 
     def reserve_args(self, limiters: tuple[SlidingWindowLimiter, ...], member: str) -> list[Any]:
-        args: list[Any] = [member, self.client_id, round(CLIENT_TTL * 1e6)]
+        args: list[Any] = [member, self.client_id, round(CLIENT_TTL * 1e6), round(HORIZON * 1e6)]
         for limiter in limiters:
             args += [limiter.capacity, round(limiter.window * 1e6)]
         return args
@@ -356,7 +368,7 @@ class SharedLimiter:
 
     def book(self) -> SharedSlot:
         store = self.store
-        if store.should_try():
+        while store.should_try():
             member = store.member()
             try:
                 delay, clients, start_us = store.reserve_sync(
@@ -364,14 +376,18 @@ class SharedLimiter:
                 )
             except store.errors as error:
                 store.failed(error)
-            else:
-                store.succeeded(clients)
+                break
+            store.succeeded(clients)
+            if start_us:
                 return SharedSlot(store.clock() + delay, member, start_us)
+            time.sleep(delay - HORIZON * store.rng.random())
         return self._book_locally()
 
     async def book_async(self) -> SharedSlot:
+        import asyncio
+
         store = self.store
-        if store.should_try():
+        while store.should_try():
             member = store.member()
             try:
                 delay, clients, start_us = await store.reserve_async(
@@ -379,9 +395,11 @@ class SharedLimiter:
                 )
             except store.errors as error:
                 store.failed(error)
-            else:
-                store.succeeded(clients)
+                break
+            store.succeeded(clients)
+            if start_us:
                 return SharedSlot(store.clock() + delay, member, start_us)
+            await asyncio.sleep(delay - HORIZON * store.rng.random())
         return self._book_locally()
 
     def _book_locally(self) -> SharedSlot:
