@@ -1,0 +1,287 @@
+"""Clients of one account through the sandbox (it counts limits per account, as HTX does), with
+and without a shared store. Clients in threads of one process pace as separate processes do:
+each has its own limiters."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import htx_sandbox
+from htx_swap import AsyncSwapClient, CancelResult, Credentials, HtxError, SwapClient
+from htx_swap._pacing import SlidingWindowLimiter, hold_if_nearly_spent
+
+CONTRACT = "BTC-USDT"
+COMMAND = str(Path(sys.executable).with_name("htx-swap"))
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    """The command, with no HTX_ setting from the test's environment."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HTX_")}
+    return subprocess.run(
+        [COMMAND, *args], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+@pytest.fixture
+def sandbox() -> Iterator[htx_sandbox.Sandbox]:
+    # HTX's limits: 5 per second per interface, 72 per 3 s per pool, per account.
+    with htx_sandbox.running(rate=5.0) as running:
+        yield running
+
+
+def _keys(
+    sandbox: htx_sandbox.Sandbox, count: int, ids: int
+) -> list[tuple[Credentials, list[str]]]:
+    account = sandbox.credentials.access_key
+    found = []
+    for number in range(count):
+        keys = htx_sandbox.Credentials(f"shared-key-{number}", f"shared-secret-{number}")
+        sandbox.control.add_credentials(keys, uid=account)
+        opened = sandbox.control.seed_orders(CONTRACT, generate=ids, access_key=keys.access_key)
+        credentials = Credentials(keys.access_key, keys.secret_key, account_id=account)
+        found.append((credentials, list(opened)))
+    return found
+
+
+def _cancel_in_threads(
+    sandbox: htx_sandbox.Sandbox, clients: int, ids: int, store: str
+) -> list[CancelResult | BaseException]:
+    work = _keys(sandbox, clients, ids)
+    results: list[CancelResult | BaseException] = [RuntimeError("not run")] * clients
+    go = threading.Barrier(clients)
+
+    def cancel(number: int) -> None:
+        credentials, opened = work[number]
+        with SwapClient(credentials, base_url=sandbox.base_url, rate_limit_store=store) as client:
+            go.wait()
+            try:
+                results[number] = client.cancel_trailing_orders(CONTRACT, opened)
+            except HtxError as error:
+                results[number] = error
+
+    threads = [threading.Thread(target=cancel, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def _assert_all_cancelled(sandbox: htx_sandbox.Sandbox, results: list[object]) -> None:
+    for result in results:
+        assert isinstance(result, CancelResult), result
+        assert not result.failed
+        assert not result.unresolved
+        for order_id in result.cancelled:
+            assert sandbox.control.order_state(order_id) == htx_sandbox.OrderState.CANCELLED
+
+
+def test_three_clients_of_one_account_through_the_store_are_never_refused(
+    sandbox: htx_sandbox.Sandbox, redis_url: str
+) -> None:
+    results = _cancel_in_threads(sandbox, 3, 60, redis_url)
+    _assert_all_cancelled(sandbox, list(results))
+    assert sandbox.control.rejections() == {}
+    assert sandbox.control.max_window_count(sandbox.credentials.access_key) <= 5
+
+
+def test_three_clients_of_one_account_without_a_store_all_finish(
+    sandbox: htx_sandbox.Sandbox,
+) -> None:
+    # Three times the account's limit between them: HTX refuses some (1032), each client slows
+    # down on its refusals, and every order is still cancelled without an error.
+    results = _cancel_in_threads(sandbox, 3, 60, "")
+    _assert_all_cancelled(sandbox, list(results))
+    print(f"shared limits without a store: rejections {sandbox.control.rejections()}")
+
+
+def test_an_async_client_shares_the_store_with_a_sync_one(
+    sandbox: htx_sandbox.Sandbox, redis_url: str
+) -> None:
+    (sync_keys, sync_ids), (async_keys, async_ids) = _keys(sandbox, 2, 40)
+
+    async def cancel_async() -> CancelResult:
+        async with AsyncSwapClient(
+            async_keys, base_url=sandbox.base_url, rate_limit_store=redis_url
+        ) as client:
+            return await client.cancel_trailing_orders(CONTRACT, async_ids)
+
+    results: list[object] = []
+
+    def cancel_sync() -> None:
+        with SwapClient(sync_keys, base_url=sandbox.base_url, rate_limit_store=redis_url) as c:
+            results.append(c.cancel_trailing_orders(CONTRACT, sync_ids))
+
+    thread = threading.Thread(target=cancel_sync)
+    thread.start()
+    results.append(asyncio.run(cancel_async()))
+    thread.join()
+    _assert_all_cancelled(sandbox, results)
+    assert sandbox.control.rejections() == {}
+
+
+def test_the_store_comes_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, redis_url: str
+) -> None:
+    keys = Credentials("k", "s")
+    monkeypatch.setenv("HTX_RATE_LIMIT_STORE", redis_url)
+    with SwapClient(keys) as client:
+        assert client.rate_limit_store is not None
+    with SwapClient(keys, rate_limit_store="") as client:  # "" turns it off
+        assert client.rate_limit_store is None
+    monkeypatch.delenv("HTX_RATE_LIMIT_STORE")
+    with SwapClient(keys) as client:
+        assert client.rate_limit_store is None
+
+
+def test_the_command_takes_a_store(redis_url: str) -> None:
+    finished = run(
+        "trailing",
+        "list",
+        "--sandbox",
+        "--contract-code",
+        CONTRACT,
+        "--rate-limit-store",
+        redis_url,
+        "--json",
+    )
+    assert finished.returncode == 0, finished.stderr
+    bad = run(
+        "trailing",
+        "list",
+        "--sandbox",
+        "--contract-code",
+        CONTRACT,
+        "--rate-limit-store",
+        "http://x:1",
+    )
+    assert bad.returncode == 2
+    assert "rate_limit_store must be a redis://" in bad.stderr
+
+
+def test_the_command_runs_when_its_store_is_down() -> None:
+    finished = run(
+        "trailing",
+        "list",
+        "--sandbox",
+        "--contract-code",
+        CONTRACT,
+        "--rate-limit-store",
+        "redis://127.0.0.1:1/0",
+    )
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stderr.count("rate-limit store unreachable") == 1
+
+
+# --- without a store: slowing down before and after HTX refuses -----------------------------------
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_refusal_slows_every_later_start_and_halves_the_share() -> None:
+    clock = Clock()
+    limiter = SlidingWindowLimiter(5, clock=clock)
+    limiter.slow_down(1.5)
+    first = limiter.book()
+    assert first.start == 1.5  # every worker's next start waits, not only the refused call's
+    assert limiter.fraction == 0.5
+    # Half of 5: two starts per window, then a window's wait.
+    second, third = limiter.book(), limiter.book()
+    assert third.previous is first
+    assert limiter.delay(third) == pytest.approx(first.start + limiter.window)
+    assert second.previous is None
+    # Quiet windows give the share back, one slot per two windows.
+    clock.now = 100.0
+    limiter.book()
+    assert limiter.fraction == 1.0
+
+
+def test_refusals_slow_down_to_a_floor() -> None:
+    clock = Clock()
+    limiter = SlidingWindowLimiter(5, clock=clock)
+    for _ in range(10):
+        limiter.slow_down(0.0)
+    assert limiter.fraction == 1 / 16
+    # Less than one start per window: one start per stretched window.
+    first, second = limiter.book(), limiter.book()
+    assert second.previous is first
+    assert second.window == pytest.approx(limiter.window / (5 / 16))
+
+
+def _headers(remaining: int, reset_ms: int) -> dict[str, str]:
+    return {
+        "ratelimit-limit": "72",
+        "ratelimit-interval": "3000",
+        "ratelimit-remaining": str(remaining),
+        "ratelimit-reset": str(reset_ms),
+    }
+
+
+def test_a_nearly_spent_pool_holds_its_limiter_until_it_frees() -> None:
+    clock = Clock()
+    interface = SlidingWindowLimiter(5, clock=clock)
+    pool = SlidingWindowLimiter.per_window(72, 3.0, clock=clock)
+    hold_if_nearly_spent((interface, pool), _headers(3, 1_000_002_000), server_now=1_000_000.0)
+    assert pool.book().start == pytest.approx(2.0)  # reset is 2 s away on HTX's clock
+    assert interface.book().start == 0.0  # the header spoke of the pool's window only
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        _headers(40, 1_000_002_000),  # plenty left
+        _headers(3, 999_999_000),  # already reset
+        {"ratelimit-remaining": "x"},  # unreadable
+        {},
+    ],
+)
+def test_a_pool_with_room_is_not_held(headers: dict[str, str]) -> None:
+    clock = Clock()
+    pool = SlidingWindowLimiter.per_window(72, 3.0, clock=clock)
+    hold_if_nearly_spent((pool,), headers, server_now=1_000_000.0)
+    assert pool.book().start == 0.0
+
+
+def test_a_far_reset_holds_no_longer_than_the_window() -> None:
+    clock = Clock()
+    pool = SlidingWindowLimiter.per_window(72, 3.0, clock=clock)
+    hold_if_nearly_spent((pool,), _headers(0, 2_000_000_000_000), server_now=1_000_000.0)
+    assert pool.book().start == 3.0
+
+
+def test_a_refusal_during_a_batch_slows_the_whole_client(
+    sandbox: htx_sandbox.Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A client twice as fast as the account allows (as if another process shared it): its
+    # first ten requests go at once and HTX refuses five. Each refusal slows the limiters every
+    # worker books on (the interface's and the pool's), not only the refused call.
+    slowed: list[SlidingWindowLimiter] = []
+    original = SlidingWindowLimiter.slow_down
+
+    def spy(self: SlidingWindowLimiter, seconds: float) -> None:
+        slowed.append(self)
+        original(self, seconds)
+
+    monkeypatch.setattr(SlidingWindowLimiter, "slow_down", spy)
+    ((keys, opened),) = _keys(sandbox, 1, 100)
+    with SwapClient(keys, base_url=sandbox.base_url, max_requests_per_second=10) as client:
+        result = client.cancel_trailing_orders(CONTRACT, opened)
+    refused = sandbox.control.rejections().get(1032, 0)
+    assert refused > 0
+    assert len(slowed) == 2 * refused
+    assert len({id(limiter) for limiter in slowed}) == 2
+    _assert_all_cancelled(sandbox, [result])
