@@ -290,3 +290,34 @@ def test_account_id_from_the_environment() -> None:
     env = {"HTX_ACCESS_KEY": "k", "HTX_SECRET_KEY": "s"}
     assert Credentials.from_env(env).account_id == "k"
     assert Credentials.from_env({**env, "HTX_ACCOUNT_ID": "uid-1"}).account_id == "uid-1"
+
+
+def test_while_the_store_is_down_no_local_slot_is_held_beyond_the_horizon() -> None:
+    # Slots booked far ahead on the local limiters would still go, on top of the store's
+    # windows, after the store comes back: a caller books locally only a slot due soon, and
+    # otherwise waits (until then, or until the store may be tried again).
+    now = [50.0]
+    clock = lambda: now[0]  # noqa: E731
+    store = RateLimitStore(
+        f"redis://127.0.0.1:{_closed_port()}/0",
+        "a",
+        asynchronous=False,
+        retry_after=0.5,
+        clock=clock,
+    )
+    store.failed(ConnectionError("down"))
+    local = (SlidingWindowLimiter(CAPACITY, clock=clock),)
+    limiter = SharedLimiter(store, ("interface:/cancel",), local)
+    first = limiter._local_step()
+    assert not isinstance(first, float)
+    assert first.member is None
+    # A fifth of 5 per window: the next local start is a window away. Wait for the store's
+    # retry (0.5 s), which comes first, and book nothing meanwhile.
+    wait = limiter._local_step()
+    assert wait == pytest.approx(0.5)
+    assert len(local[0]._slots) == 1
+    now[0] += 0.9  # the store's retry is past: wait only until the slot is within the horizon
+    store.failed(ConnectionError("still down"))
+    wait = limiter._local_step()
+    assert isinstance(wait, float)
+    assert wait == pytest.approx(local[0].window - 0.9 - store_module.HORIZON)

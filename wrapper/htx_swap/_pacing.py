@@ -159,23 +159,30 @@ class SlidingWindowLimiter:
     def book(self) -> Slot:
         """Book the earliest slot the window allows now; its ``start`` is when it may go."""
         with self._lock:
-            now = self._clock()
-            start = max(now, self._held_until)
-            slots = self._slots
-            previous = None
-            allowed, window = self._allowance(now)
-            if slots:
-                # Never before the last booking, even if the clock steps back: keeps the
-                # deque in order, so its ``allowed``-th last entry is the one to keep a window
-                # from.
-                start = max(start, slots[-1].start)
-                if len(slots) >= allowed:
-                    previous = slots[-allowed]
-                    start = max(start, previous.start + window)
+            start, previous, window = self._next(self._clock())
             slot = Slot(start, previous)
             slot.window = window
-            slots.append(slot)  # maxlen drops the oldest
+            self._slots.append(slot)  # maxlen drops the oldest
             return slot
+
+    def next_start(self) -> float:
+        """When a slot booked now would start, booking nothing."""
+        with self._lock:
+            return self._next(self._clock())[0]
+
+    def _next(self, now: float) -> tuple[float, Slot | None, float]:
+        start = max(now, self._held_until)
+        slots = self._slots
+        previous = None
+        allowed, window = self._allowance(now)
+        if slots:
+            # Never before the last booking, even if the clock steps back: keeps the deque in
+            # order, so its ``allowed``-th last entry is the one to keep a window from.
+            start = max(start, slots[-1].start)
+            if len(slots) >= allowed:
+                previous = slots[-allowed]
+                start = max(start, previous.start + window)
+        return start, previous, window
 
     async def book_async(self) -> Slot:
         """``book`` for the async engine (a shared store's limiter awaits its store here)."""

@@ -246,6 +246,11 @@ class RateLimitStore:
             self._probing = True
             return True
 
+    def retry_in(self) -> float:
+        """Seconds until the store may be tried again (0 if now)."""
+        with self._lock:
+            return max(0.0, self._retry_at - self.clock())
+
     def succeeded(self, clients: int) -> None:
         with self._lock:
             self.clients = clients
@@ -366,49 +371,68 @@ class SharedLimiter:
         self.window = local[0].window
         self._pending: set[asyncio.Task[None]] = set()
 
+    # Booking: through the store when it works (or it is time to try it again); else on the
+    # local limiters, but only a slot due within HORIZON, so that no caller holds a local slot
+    # far ahead when the store comes back (it would go on top of the store's windows).
+
     def book(self) -> SharedSlot:
         store = self.store
-        while store.should_try():
-            member = store.member()
-            try:
-                delay, clients, start_us = store.reserve_sync(
-                    self.keys, store.reserve_args(self.local, member)
-                )
-            except store.errors as error:
-                store.failed(error)
-                break
-            store.succeeded(clients)
-            if start_us:
-                return SharedSlot(store.clock() + delay, member, start_us)
-            time.sleep(delay - HORIZON * store.rng.random())
-        return self._book_locally()
+        while True:
+            if store.should_try():
+                member = store.member()
+                try:
+                    delay, clients, start_us = store.reserve_sync(
+                        self.keys, store.reserve_args(self.local, member)
+                    )
+                except store.errors as error:
+                    store.failed(error)
+                else:
+                    store.succeeded(clients)
+                    if start_us:
+                        return SharedSlot(store.clock() + delay, member, start_us)
+                    time.sleep(delay - HORIZON * store.rng.random())
+                    continue
+            step = self._local_step()
+            if isinstance(step, SharedSlot):
+                return step
+            time.sleep(step)
 
     async def book_async(self) -> SharedSlot:
         import asyncio
 
         store = self.store
-        while store.should_try():
-            member = store.member()
-            try:
-                delay, clients, start_us = await store.reserve_async(
-                    self.keys, store.reserve_args(self.local, member)
-                )
-            except store.errors as error:
-                store.failed(error)
-                break
-            store.succeeded(clients)
-            if start_us:
-                return SharedSlot(store.clock() + delay, member, start_us)
-            await asyncio.sleep(delay - HORIZON * store.rng.random())
-        return self._book_locally()
+        while True:
+            if store.should_try():
+                member = store.member()
+                try:
+                    delay, clients, start_us = await store.reserve_async(
+                        self.keys, store.reserve_args(self.local, member)
+                    )
+                except store.errors as error:
+                    store.failed(error)
+                else:
+                    store.succeeded(clients)
+                    if start_us:
+                        return SharedSlot(store.clock() + delay, member, start_us)
+                    await asyncio.sleep(delay - HORIZON * store.rng.random())
+                    continue
+            step = self._local_step()
+            if isinstance(step, SharedSlot):
+                return step
+            await asyncio.sleep(step)
 
-    def _book_locally(self) -> SharedSlot:
-        share = self.store.fallback_share()
-        booked = []
+    def _local_step(self) -> SharedSlot | float:
+        """A local slot due within HORIZON, or the seconds to wait before looking again (until
+        the store may be tried again, or the local slot comes within the horizon)."""
+        store = self.store
+        share = store.fallback_share()
         for limiter in self.local:
             limiter.set_share(share)
-            booked.append((limiter, limiter.book()))
-        return SharedSlot(math.inf, None, local=tuple(booked))
+        due = max(limiter.next_start() for limiter in self.local) - store.clock()
+        if due <= HORIZON:
+            booked = tuple((limiter, limiter.book()) for limiter in self.local)
+            return SharedSlot(math.inf, None, local=booked)
+        return max(0.001, min(due - HORIZON, store.retry_in()))
 
     def delay(self, slot: SharedSlot) -> float:
         if slot.member is None:
