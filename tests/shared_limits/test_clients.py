@@ -219,7 +219,11 @@ def test_a_refusal_slows_every_later_start_and_halves_the_share() -> None:
 def test_refusals_slow_down_to_a_floor() -> None:
     clock = Clock()
     limiter = SlidingWindowLimiter(5, clock=clock)
+    limiter.slow_down(0.0)
+    limiter.slow_down(0.0)  # the same burst's refusals: halved once
+    assert limiter.fraction == 0.5
     for _ in range(10):
+        clock.now += limiter.window
         limiter.slow_down(0.0)
     assert limiter.fraction == 1 / 16
     # Less than one start per window: one start per stretched window.

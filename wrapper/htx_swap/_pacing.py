@@ -121,6 +121,7 @@ class SlidingWindowLimiter:
         self._share = 1.0
         self._fraction = 1.0
         self._quiet_since = 0.0
+        self._slowed_at = -math.inf
         self._held_until = -math.inf
 
     @classmethod
@@ -217,7 +218,10 @@ class SlidingWindowLimiter:
         windows."""
         with self._lock:
             now = self._clock()
-            self._fraction = max(MIN_FRACTION, self._fraction / 2)
+            # Refusals of one burst say the same thing once: halve at most once per window.
+            if now - self._slowed_at >= self._window:
+                self._fraction = max(MIN_FRACTION, self._fraction / 2)
+                self._slowed_at = now
             self._quiet_since = now
             self._held_until = max(self._held_until, now + seconds)
 
