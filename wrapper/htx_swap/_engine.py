@@ -579,6 +579,9 @@ class Engine:
             if shared is None:
                 from ._store import SharedLimiter
 
+                # Load the generated module now, not between a reserved slot and its request:
+                # a first request that leaves late crowds the slots others reserved after it.
+                operation.send  # noqa: B018 - imported on first access
                 # Named as _local_limiters finds them: the interface's, then the pool's.
                 names = [f"pool:{operation.pool}"] if operation.pool in self._pool_limiters else []
                 if len(local) > len(names):

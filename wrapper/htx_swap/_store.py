@@ -140,24 +140,44 @@ def _account_tag(account_id: str) -> str:
 class SharedSlot:
     """A start booked in the store (``member``), or on the local limiters when it failed."""
 
-    __slots__ = ("due", "late", "local", "member", "recorded", "start_us")
+    __slots__ = (
+        "_redis_at_asked",
+        "asked",
+        "due",
+        "left_us",
+        "local",
+        "member",
+        "recorded",
+        "start_us",
+    )
 
     def __init__(
         self,
         due: float,
         member: str | None,
         start_us: int = 0,
+        asked: float = 0.0,
+        delay: float = 0.0,
         local: tuple[tuple[SlidingWindowLimiter, Slot], ...] = (),
     ) -> None:
         self.due = due
-        """Monotonic time it may go (store slots)."""
+        """Monotonic time it may go (store slots): the reply's arrival plus the delay, so never
+        before the start Redis reserved, however late the reply was read."""
         self.member = member
         self.start_us = start_us
         """Its start in the store, on Redis's clock (microseconds)."""
+        self.asked = asked
+        """Monotonic time the reservation was sent: Redis read its clock after it."""
+        self.left_us = start_us
+        """When its request left as far as the store knows (on Redis's clock)."""
+        self._redis_at_asked = start_us - round(delay * 1e6)
         self.local = local
-        self.late = 0.0
-        """How late its request left, as the store knows it."""
         self.recorded = False
+
+    def latest_redis_time(self, monotonic: float) -> int:
+        """The latest Redis time ``monotonic`` (our clock) can be: Redis read ``TIME`` no
+        earlier than we asked, so time since then is added to that reading."""
+        return self._redis_at_asked + round((monotonic - self.asked) * 1e6)
 
 
 class RateLimitStore:
@@ -380,6 +400,7 @@ class SharedLimiter:
         while True:
             if store.should_try():
                 member = store.member()
+                asked = store.clock()
                 try:
                     delay, clients, start_us = store.reserve_sync(
                         self.keys, store.reserve_args(self.local, member)
@@ -389,7 +410,7 @@ class SharedLimiter:
                 else:
                     store.succeeded(clients)
                     if start_us:
-                        return SharedSlot(store.clock() + delay, member, start_us)
+                        return SharedSlot(store.clock() + delay, member, start_us, asked, delay)
                     time.sleep(delay - HORIZON * store.rng.random())
                     continue
             step = self._local_step()
@@ -404,6 +425,7 @@ class SharedLimiter:
         while True:
             if store.should_try():
                 member = store.member()
+                asked = store.clock()
                 try:
                     delay, clients, start_us = await store.reserve_async(
                         self.keys, store.reserve_args(self.local, member)
@@ -413,7 +435,7 @@ class SharedLimiter:
                 else:
                     store.succeeded(clients)
                     if start_us:
-                        return SharedSlot(store.clock() + delay, member, start_us)
+                        return SharedSlot(store.clock() + delay, member, start_us, asked, delay)
                     await asyncio.sleep(delay - HORIZON * store.rng.random())
                     continue
             step = self._local_step()
@@ -449,10 +471,10 @@ class SharedLimiter:
             slot.recorded = True
             for limiter in self.local:
                 limiter.record()
-        late = self.store.clock() - slot.due
-        if late > slot.late + LATE_TOLERANCE:
-            slot.late = late
-            self._move(slot.member, slot.start_us + round(late * 1e6))
+        left_us = slot.latest_redis_time(self.store.clock())
+        if left_us > slot.left_us + LATE_TOLERANCE * 1e6:
+            slot.left_us = left_us
+            self._move(slot.member, left_us)
 
     def _move(self, member: str, left_us: int) -> None:
         store = self.store
