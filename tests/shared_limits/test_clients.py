@@ -135,14 +135,15 @@ def test_three_clients_of_one_account_without_a_store_all_finish(
     print(f"shared limits without a store: rejections {sandbox.control.rejections()}")
 
 
+@pytest.mark.parametrize("transport", ["httpx", "aiohttp"])
 def test_an_async_client_shares_the_store_with_a_sync_one(
-    sandbox: htx_sandbox.Sandbox, redis_url: str
+    sandbox: htx_sandbox.Sandbox, redis_url: str, transport: str
 ) -> None:
     (sync_keys, sync_ids), (async_keys, async_ids) = _keys(sandbox, 2, 40)
 
     async def cancel_async() -> CancelResult:
         async with AsyncSwapClient(
-            async_keys, base_url=sandbox.base_url, rate_limit_store=redis_url
+            async_keys, base_url=sandbox.base_url, rate_limit_store=redis_url, transport=transport
         ) as client:
             return await client.cancel_trailing_orders(CONTRACT, async_ids)
 
@@ -322,3 +323,28 @@ def test_a_refusal_during_a_batch_slows_the_whole_client(
     assert len(slowed) == 2 * refused
     assert len({id(limiter) for limiter in slowed}) == 2
     _assert_all_cancelled(sandbox, [result])
+
+
+def test_an_async_client_works_on_while_its_store_is_down(
+    sandbox: htx_sandbox.Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    ((keys, opened),) = _keys(sandbox, 1, 30)
+
+    async def cancel() -> CancelResult:
+        async with AsyncSwapClient(
+            keys, base_url=sandbox.base_url, rate_limit_store=f"redis://127.0.0.1:{closed}/0"
+        ) as client:
+            return await client.cancel_trailing_orders(CONTRACT, opened)
+
+    with caplog.at_level(logging.WARNING, logger="htx_swap"):
+        result = asyncio.run(cancel())
+    _assert_all_cancelled(sandbox, [result])
+    assert sandbox.control.rejections() == {}
+    down = [r for r in caplog.records if "rate-limit store unreachable" in r.getMessage()]
+    assert len(down) == 1
