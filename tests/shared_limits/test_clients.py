@@ -16,7 +16,14 @@ import pytest
 from reliability.remote import RemoteSandbox, remote_sandbox
 
 import htx_sandbox
-from htx_swap import AsyncSwapClient, CancelResult, Credentials, HtxError, SwapClient
+from htx_swap import (
+    AsyncSwapClient,
+    CancelResult,
+    Credentials,
+    HtxError,
+    InvalidRequestError,
+    SwapClient,
+)
 from htx_swap._pacing import SlidingWindowLimiter, hold_if_nearly_spent
 
 CONTRACT = "BTC-USDT"
@@ -174,6 +181,9 @@ def test_the_store_comes_from_the_environment(
     monkeypatch.delenv("HTX_RATE_LIMIT_STORE")
     with SwapClient(keys) as client:
         assert client.rate_limit_store is None
+    monkeypatch.setenv("HTX_RATE_LIMIT_STORE", "localhost:6379")
+    with pytest.raises(InvalidRequestError, match="HTX_RATE_LIMIT_STORE must be a redis://"):
+        SwapClient(keys)
 
 
 def test_the_command_takes_a_store(redis_url: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+import time
 from collections.abc import Iterator, Sequence
 
 import pytest
@@ -321,3 +322,27 @@ def test_while_the_store_is_down_no_local_slot_is_held_beyond_the_horizon() -> N
     wait = limiter._local_step()
     assert isinstance(wait, float)
     assert wait == pytest.approx(local[0].window - 0.9 - store_module.HORIZON)
+
+
+def test_a_move_the_store_cannot_take_switches_to_local_pacing(
+    own_redis: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = _store(own_redis.url, retry_after=1e6)
+    limiter = _limiter(store)
+    slot = limiter.book()
+    own_redis.stop()
+    time.sleep(0.02)  # the request leaves later than its slot's start: it moves the slot
+    with caplog.at_level(logging.WARNING, logger="htx_swap"):
+        limiter.mark_started(slot)  # the move fails: no error, the client paces locally
+    assert not store.up
+    assert len(_warnings(caplog)) == 1
+    assert limiter.book().member is None
+
+
+def test_refusals_and_spent_windows_slow_the_store_s_local_stand_in(redis_url: str) -> None:
+    limiter = _limiter(_store(redis_url))
+    limiter.slow_down(1.0)
+    assert all(local.fraction == 0.5 for local in limiter.local)
+    limiter.hold_window(3.0, 2.0)  # the pool's window: the interface's is not held
+    assert limiter.local[1].next_start() > limiter.local[0].next_start()
+    assert "interface:/cancel" in repr(limiter)

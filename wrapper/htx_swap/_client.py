@@ -100,14 +100,19 @@ class _BaseSwapClient:
             pools = {pool: PoolLimit(self._pool_limit, POOLS[pool].seconds) for pool in Pool}
         # Windows shared with every process of the account (HTX counts per account), when a
         # store is given, here or in the environment; "" means none.
-        url = check_store_url(
-            os.environ.get(RATE_LIMIT_STORE_ENV) if rate_limit_store is None else rate_limit_store
-        )
+        if rate_limit_store is None:
+            url = check_store_url(os.environ.get(RATE_LIMIT_STORE_ENV), RATE_LIMIT_STORE_ENV)
+        else:
+            url = check_store_url(rate_limit_store)
+        waits = Waits() if waits is None else waits
         self.rate_limit_store = (
             None
             if url is None
             else RateLimitStore(
-                url, credentials.account_id, asynchronous=isinstance(self, AsyncSwapClient)
+                url,
+                credentials.account_id,
+                asynchronous=isinstance(self, AsyncSwapClient),
+                clock=waits.monotonic,
             )
         )
         self._engine = Engine(
@@ -118,7 +123,7 @@ class _BaseSwapClient:
             max_retries=self._max_retries,
             max_requests_per_second=self._max_requests_per_second,
             pools=pools,
-            waits=Waits() if waits is None else waits,
+            waits=waits,
             rate_limit_store=self.rate_limit_store,
         )
         self._open_http()

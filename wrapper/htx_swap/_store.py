@@ -117,17 +117,20 @@ return 0
 """
 
 
-def check_store_url(url: object) -> str | None:
-    """The store's URL (``redis://``, ``rediss://``, ``unix://``), or None for "no store"."""
+def check_store_url(url: object, name: str = "rate_limit_store") -> str | None:
+    """The store's URL (``redis://``, ``rediss://``, ``unix://``), or None for "no store".
+
+    ``name`` is where it came from (the parameter, or the environment variable), for messages.
+    """
     if url is None or url == "":
         return None
     if not isinstance(url, str):
-        raise InvalidRequestError(f"rate_limit_store must be a str URL; got {type(url).__name__}")
+        raise InvalidRequestError(f"{name} must be a str URL; got {type(url).__name__}")
     scheme = urlsplit(url).scheme
     if scheme not in _SCHEMES:
         # The URL may carry a password: name only its scheme.
         raise InvalidRequestError(
-            f"rate_limit_store must be a redis://, rediss:// or unix:// URL; got scheme {scheme!r}"
+            f"{name} must be a redis://, rediss:// or unix:// URL; got scheme {scheme!r}"
         )
     return url
 
