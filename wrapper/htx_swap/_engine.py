@@ -597,12 +597,16 @@ class Engine:
         for limiter in self.limiters(operation):
             limiter.slow_down(limiter.window * (0.5 + self.rng.random()))
 
-    def observe_limits(self, operation: Operation[Any, Any, Any], headers: Mapping[str, str]) -> None:
+    def observe_limits(
+        self, operation: Operation[Any, Any, Any], headers: Mapping[str, str]
+    ) -> None:
         """Slow a window HTX reports nearly spent (``ratelimit-remaining``) before it refuses."""
         if "ratelimit-remaining" in headers:
             hold_if_nearly_spent(self.limiters(operation), headers, self.server_now())
 
-    def _local_limiters(self, operation: Operation[Any, Any, Any]) -> tuple[SlidingWindowLimiter, ...]:
+    def _local_limiters(
+        self, operation: Operation[Any, Any, Any]
+    ) -> tuple[SlidingWindowLimiter, ...]:
         found: list[SlidingWindowLimiter] = []
         rate = self._max_requests_per_second
         if rate is not None and operation.interface_limit is not None:
