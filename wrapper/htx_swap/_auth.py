@@ -128,21 +128,37 @@ class HtxAuth(httpx.Auth):
         self.clock_offset = offset
         return offset
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        """Sign ``request`` in place (its URL query) and yield it once."""
-        url = request.url
+    def signed_query(
+        self, method: str, host: str, path: str, own: list[tuple[str, str]] | None = None
+    ) -> str:
+        """The query a request carries: the signing parameters, ``own``, and ``Signature``.
+
+        ``host`` is the signed host (``signed_host``), ``path`` the URL's path; ``own`` a GET's
+        own query parameters (a POST has none). Every transport signs through this one method,
+        so the signed query is built once per attempt, from strings: no request or URL object.
+        """
         params = auth_params(self._access_key, format_timestamp(self.signing_time()), self._method)
-        for name, value in _own_params(request) if url.query else ():
+        for name, value in own or ():
             if name in params:
                 raise InvalidRequestError(
                     f"query parameter {name!r} appears more than once; HTX signs each once"
                 )
             params[name] = value
         query = encode_query(params)
-        path = url.raw_path.partition(b"?")[0].decode("ascii")
-        text = text_to_sign(request.method, signed_host(url), path, query)
+        text = text_to_sign(method, host, path, query)
         signature = self._sign(text)
-        request.url = with_query(url, f"{query}&{SIGNATURE_PARAM}={encode_value(signature)}")
+        return f"{query}&{SIGNATURE_PARAM}={encode_value(signature)}"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Sign ``request`` in place (its URL query) and yield it once."""
+        url = request.url
+        query = self.signed_query(
+            request.method,
+            signed_host(url),
+            url.raw_path.partition(b"?")[0].decode("ascii"),
+            _own_params(request) if url.query else None,
+        )
+        request.url = with_query(url, query)
         yield request
 
     def __repr__(self) -> str:

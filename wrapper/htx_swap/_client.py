@@ -57,6 +57,8 @@ from ._wire import (
 if TYPE_CHECKING:
     import asyncio
 
+    from ._aiohttp_send import AiohttpSender
+
 __all__ = ["MAX_IN_FLIGHT", "MIN_IN_FLIGHT", "AsyncSwapClient", "SwapClient"]
 
 DEFAULT_BASE_URL = "https://api.hbdm.com"
@@ -386,6 +388,8 @@ class AsyncSwapClient(_BaseSwapClient):
 
     # The event loop the connections belong to (a weak reference: a finished loop may go).
     _loop: weakref.ref[asyncio.AbstractEventLoop] | None = None
+    # transport="aiohttp": what sends the SDK's own requests.
+    _sender: AiohttpSender | None = None
 
     def __init__(
         self,
@@ -420,19 +424,28 @@ class AsyncSwapClient(_BaseSwapClient):
         return self._transport
 
     def _open_http(self) -> None:
-        self.generated.set_async_httpx_client(
-            AsyncHttpClient(
-                **self._httpx_args(),
-                transport=async_transport(self._base_url, self._transport),
-                event_hooks={"request": [on_request_async], "response": [on_response_async]},
-            )
+        http = AsyncHttpClient(
+            **self._httpx_args(),
+            transport=async_transport(self._base_url, self._transport),
+            event_hooks={"request": [on_request_async], "response": [on_response_async]},
         )
+        self.generated.set_async_httpx_client(http)
+        if self._transport == "aiohttp":
+            # The SDK's own requests skip httpx's client layer; `.generated` keeps it.
+            from ._aiohttp_send import AiohttpSender
+
+            self._sender = AiohttpSender(
+                auth=self.auth, http=http, generated=self.generated, tls_for=self._base_url
+            )
+            self._engine.sender = self._sender.send
 
     def _abandon_http(self) -> None:
         """The connections' event loop is finished: drop them, and open new ones for the next."""
         http = self.generated.get_async_httpx_client()
         if isinstance(http, AsyncHttpClient):
             http.abandon()
+        if self._sender is not None:
+            self._sender.abandon()
         self._open_http()
 
     def _bind_loop(self) -> None:
@@ -595,6 +608,8 @@ class AsyncSwapClient(_BaseSwapClient):
             self._abandon_http()  # nothing to await here; start clean should it be reused
             return
         await self.generated.get_async_httpx_client().aclose()
+        if self._sender is not None:
+            await self._sender.aclose()
         if self.rate_limit_store is not None:
             await self.rate_limit_store.aclose()
 

@@ -25,7 +25,7 @@ import math
 import random
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import httpx
@@ -68,6 +68,7 @@ __all__ = [
     "MAX_IN_FLIGHT",
     "MIN_IN_FLIGHT",
     "Answered",
+    "AsyncSender",
     "Call",
     "Engine",
     "Job",
@@ -115,6 +116,14 @@ ASSUMED_ROUND_TRIP = 1.0
 _ROUND_TRIP_HEADROOM = 1.5
 # Weight of each new round trip in the running estimate (an exponentially weighted mean).
 _ROUND_TRIP_WEIGHT = 0.2
+
+
+class AsyncSender(Protocol):
+    """Sends one async attempt of an operation with its body, tracing it on ``attempt``."""
+
+    def __call__(
+        self, operation: Operation[Any], body: Any, attempt: AttemptTrace, /
+    ) -> Awaitable[Response[Any]]: ...
 
 
 class Waits:
@@ -528,6 +537,8 @@ class Engine:
         self._lock = threading.Lock()
         self.round_trip: float | None = None
         """Seconds from an attempt's start to its reply, a running mean; None until seen."""
+        self.sender: AsyncSender | None = None
+        """Sends an async attempt instead of the generated client's httpx path (aiohttp)."""
 
     def observe_round_trip(self, seconds: float) -> None:
         """Fold one answered attempt's round trip into the estimate."""
@@ -816,7 +827,12 @@ class Engine:
         try:
             # The attempt's whole deadline, even for a server that trickles its reply.
             async with asyncio.timeout(self.timeout):
-                response = await call.operation.send_async(client=self.generated, body=call.body)
+                if self.sender is None:
+                    response = await call.operation.send_async(
+                        client=self.generated, body=call.body
+                    )
+                else:
+                    response = await self.sender(call.operation, call.body, attempt)
         except HtxError:
             raise
         except (httpx.RequestError, TimeoutError) as error:

@@ -1,0 +1,276 @@
+"""``AsyncSwapClient(transport="aiohttp")``: each attempt signed, built and sent on aiohttp itself.
+
+httpx's client layer (building an ``httpx.Request``, running the auth flow on it, the hooks, an
+``httpx.Response`` around aiohttp's) cost more CPU than aiohttp's own request. Here an attempt
+goes straight to an ``aiohttp.ClientSession``, with the same rules as on every other transport:
+
+- **The generated client is the schema layer.** The body is the generated request model's
+  ``to_dict()`` as the generated operation builds it (``_get_kwargs``: method, path, JSON), sent
+  as httpx encodes JSON; the reply goes through the generated ``_parse_response`` (the same
+  envelope choice, the same models).
+- **Signing** is ``HtxAuth.signed_query``, the one signing step every transport uses; the signed
+  URL is built once, as a string, and handed to aiohttp already encoded.
+- **Pacing counts from when the bytes leave**, and whether an attempt may have reached HTX is
+  judged as on the other transports: aiohttp's ``on_request_chunk_sent`` hook fires as the body
+  (sent whole, with the head) is about to be written, and marks the slots, the head and the body
+  as sent (``_wire.body_leaving``). aiohttp's errors are mapped to the httpx errors httpcore
+  raises for the same failure (``_aiohttp.map_error``), so the engine judges them alike.
+- **The reply guard**: a body announced over ``MAX_REPLY_BYTES`` is refused unread; any other
+  is decoded by ``_wire``'s decoder within the cap (aiohttp never decompresses); the attempt's
+  deadline bounds each wait (connect, read) and the body's arrival, besides the engine's own.
+- **Errors carry what they carry on httpx**: whenever the engine may look at the reply (any
+  reply but an ``ok`` envelope, any failure after the head arrived), ``attempt.response`` is an
+  ``httpx.Response`` with its ``httpx.Request``, built then; the ``ok`` path builds neither.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from http import HTTPStatus
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, cast
+
+import aiohttp
+import httpx
+from yarl import URL
+
+from htx_swap_client.types import Response
+
+from ._aiohttp import map_error
+from ._http import _context_for
+from ._wire import (
+    ACCEPT_ENCODING,
+    MAX_REPLY_BYTES,
+    AttemptTrace,
+    ReplyTooLarge,
+    _Decoder,
+    body_leaving,
+    current_attempt,
+)
+from .signing import signed_host
+
+if TYPE_CHECKING:
+    from ._auth import HtxAuth
+    from ._operations import Operation
+
+__all__ = ["AiohttpSender"]
+
+# httpx's defaults for a client's pool: at most 100 connections, idle ones kept 5 s.
+_MAX_CONNECTIONS = 100
+_KEEPALIVE_SECONDS = 5.0
+
+
+async def _on_chunk_sent(
+    session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestChunkSentParams
+) -> None:
+    attempt = current_attempt.get()
+    if attempt is not None:
+        attempt.headers_started = True  # aiohttp sends the head with the body's first piece
+        body_leaving(len(params.chunk))
+
+
+def _trace_config() -> aiohttp.TraceConfig:
+    config = aiohttp.TraceConfig()
+    config.on_request_chunk_sent.append(_on_chunk_sent)
+    return config
+
+
+class _Target:
+    """Where an operation's requests go: the URL before its query, and what HTX signs of it."""
+
+    __slots__ = ("host", "module", "path", "prefix")
+
+    def __init__(self, module: ModuleType, url: httpx.URL) -> None:
+        self.module = module
+        """The generated module of the operation: ``_get_kwargs``, ``_parse_response``."""
+        self.prefix = str(url.copy_with(query=None))
+        self.host = signed_host(url)
+        self.path = url.raw_path.partition(b"?")[0].decode("ascii")
+
+
+class _Reply:
+    """What the generated ``_parse_response`` reads of a reply: its status and its JSON."""
+
+    __slots__ = ("content", "status_code")
+
+    def __init__(self, status_code: int, content: bytes) -> None:
+        self.status_code = status_code
+        self.content = content
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+
+class AiohttpSender:
+    """Sends the engine's attempts through one ``aiohttp.ClientSession``, opened on first use."""
+
+    def __init__(
+        self, *, auth: HtxAuth, http: httpx.AsyncClient, generated: Any, tls_for: str
+    ) -> None:
+        self._auth = auth
+        self._http = http  # joins paths to the base URL exactly as the httpx transports do
+        self._generated = generated
+        self._https = tls_for.startswith("https:")
+        self._session: aiohttp.ClientSession | None = None
+        self._targets: dict[str, _Target] = {}
+
+    def _open(self) -> aiohttp.ClientSession:
+        connector = aiohttp.TCPConnector(
+            ssl=_context_for(self._https),
+            limit=_MAX_CONNECTIONS,
+            keepalive_timeout=_KEEPALIVE_SECONDS,
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            trace_configs=[_trace_config()],
+            auto_decompress=False,  # the reply guard decodes, within its cap
+            cookie_jar=aiohttp.DummyCookieJar(),  # HTX sets no cookies
+            timeout=aiohttp.ClientTimeout(total=None),  # each attempt has its own deadline
+        )
+        return self._session
+
+    def _target(self, operation: Operation[Any], path: str) -> _Target:
+        target = self._targets.get(path)
+        if target is None:
+            module = sys.modules[operation.send_async.__module__]
+            merged: httpx.URL = self._http._merge_url(path)
+            target = self._targets[path] = _Target(module, merged)
+        return target
+
+    async def send(
+        self, operation: Operation[Any], body: Any, attempt: AttemptTrace
+    ) -> Response[Any]:
+        """One attempt of ``operation`` with ``body``: the generated client's ``Response``."""
+        target = self._targets.get(operation.path) or self._target(operation, operation.path)
+        request = target.module._get_kwargs(body=body)
+        method: str = request["method"].upper()
+        if request["url"] != operation.path:
+            target = self._target(operation, request["url"])
+        # As httpx encodes JSON, byte for byte.
+        content = json.dumps(
+            request["json"], ensure_ascii=False, separators=(",", ":"), allow_nan=False
+        ).encode("utf-8")
+        headers = {**request["headers"], "Accept-Encoding": ACCEPT_ENCODING}
+        query = self._auth.signed_query(method, target.host, target.path)
+        url = URL(f"{target.prefix}?{query}", encoded=True)
+        deadline = attempt.deadline
+        remaining = None if deadline is None else max(deadline - time.monotonic(), 0.001)
+        attempt.body_left = len(content)
+        session = self._session or self._open()
+        try:
+            reply = await session.request(
+                method,
+                url,
+                data=content,
+                headers=headers,
+                allow_redirects=False,
+                # Connecting (a pool slot, then a socket) fails as ConnectTimeout: nothing sent.
+                # The rest of the wait is bounded by the engine's deadline on the attempt.
+                timeout=aiohttp.ClientTimeout(
+                    total=None, connect=remaining, sock_connect=remaining
+                ),
+            )
+        except aiohttp.ClientError as error:
+            raise _mapped(error, method, url, headers, content) from error
+        response: httpx.Response | None = None
+        try:
+            received = await _guarded_body(reply, deadline)
+            parsed = target.module._parse_response(
+                client=self._generated, response=_Reply(reply.status, received)
+            )
+            if not isinstance(parsed, operation.reply_type):
+                # Not an answer: the engine reads the reply's status, headers and request.
+                response = _materialise(attempt, reply, method, url, headers, content, received)
+                status = HTTPStatus(reply.status)
+        except BaseException as error:
+            reply.close()
+            if attempt.response is None:
+                _materialise(attempt, reply, method, url, headers, content, b"")
+            if isinstance(error, aiohttp.ClientError):
+                raise _mapped(error, method, url, headers, content) from error
+            raise
+        reply.release()
+        if response is None:
+            return Response(
+                status_code=HTTPStatus.OK,
+                content=received,
+                headers=cast("Any", reply.headers),
+                parsed=parsed,
+            )
+        return Response(
+            status_code=status, content=received, headers=response.headers, parsed=parsed
+        )
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def abandon(self) -> None:
+        """The session's event loop is gone: close its sockets without awaiting anything."""
+        session, self._session = self._session, None
+        if session is not None and not session.closed:
+            connector = session.connector
+            session.detach()  # the session counts as closed; the connector is ours to close
+            if connector is not None:
+                connector._close()
+
+
+async def _guarded_body(reply: aiohttp.ClientResponse, deadline: float | None) -> bytes:
+    """The reply's body, decoded within MAX_REPLY_BYTES, arrived before the deadline."""
+    encoding = reply.headers.get("Content-Encoding", "").strip().lower()
+    length = reply.headers.get("Content-Length", "")
+    if not encoding and length.isdigit() and int(length) > MAX_REPLY_BYTES:
+        raise ReplyTooLarge(f"the reply announces {length} bytes, over {MAX_REPLY_BYTES}")
+    decoder = _Decoder(encoding, MAX_REPLY_BYTES, cast("httpx.Request", None))
+    pieces = []
+    stream = reply.content
+    while chunk := await stream.readany():
+        if deadline is not None and time.monotonic() > deadline:
+            raise httpx.ReadTimeout("the reply did not arrive before the attempt's deadline")
+        pieces.append(decoder.feed(chunk))
+    pieces.append(decoder.flush())
+    return pieces[0] if len(pieces) == 2 and not pieces[1] else b"".join(pieces)
+
+
+def _httpx_request(method: str, url: URL, headers: dict[str, str], content: bytes) -> httpx.Request:
+    return httpx.Request(method, str(url), headers=headers, content=content)
+
+
+def _mapped(
+    error: aiohttp.ClientError, method: str, url: URL, headers: dict[str, str], content: bytes
+) -> httpx.TransportError:
+    mapped = map_error(error, _httpx_request(method, url, headers, content))
+    assert mapped is not None  # every aiohttp.ClientError has its httpx twin
+    return mapped
+
+
+def _materialise(
+    attempt: AttemptTrace,
+    reply: aiohttp.ClientResponse,
+    method: str,
+    url: URL,
+    headers: dict[str, str],
+    content: bytes,
+    received: bytes,
+) -> httpx.Response:
+    """The reply as the httpx transports hand it to the engine: ``attempt.response``."""
+    extensions: dict[str, Any] = {"http_version": b"HTTP/1.1"}
+    if reply.reason:
+        extensions["reason_phrase"] = reply.reason.encode()
+    response = httpx.Response(
+        status_code=reply.status,
+        # Decoded by the guard, as on the httpx transports: no content-encoding left.
+        headers=[
+            (name, value)
+            for name, value in reply.raw_headers
+            if name.lower() != b"content-encoding"
+        ],
+        content=received,
+        request=_httpx_request(method, url, headers, content),
+        extensions=extensions,
+    )
+    attempt.response = response
+    return response
