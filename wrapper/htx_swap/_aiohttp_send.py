@@ -77,6 +77,10 @@ def _trace_config() -> aiohttp.TraceConfig:
     return config
 
 
+# JSON as httpx encodes a request's ``json=``, byte for byte; one encoder for every request.
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
 class _Target:
     """Where an operation's requests go: the URL before its query, and what HTX signs of it."""
 
@@ -148,10 +152,7 @@ class AiohttpSender:
         method: str = request["method"].upper()
         if request["url"] != operation.path:
             target = self._target(operation, request["url"])
-        # As httpx encodes JSON, byte for byte.
-        content = json.dumps(
-            request["json"], ensure_ascii=False, separators=(",", ":"), allow_nan=False
-        ).encode("utf-8")
+        content = _JSON.encode(request["json"]).encode("utf-8")
         headers = {**request["headers"], "Accept-Encoding": ACCEPT_ENCODING}
         query = self._auth.signed_query(method, target.host, target.path)
         url = URL(f"{target.prefix}?{query}", encoded=True)

@@ -13,6 +13,7 @@ from ._errors import InvalidRequestError
 from .signing import (
     SIGNATURE_PARAM,
     SIGNING_PARAMS,
+    TIMESTAMP_PARAM,
     auth_params,
     compute_signature,
     encode_query,
@@ -99,6 +100,13 @@ class HtxAuth(httpx.Auth):
         self._clock: Clock = _utc_now if clock is None else clock
         # Replaced whole, never mutated: one attribute store is atomic across threads.
         self.clock_offset: timedelta = timedelta(0)
+        # The encoded query of a request with no parameters of its own, up to its timestamp:
+        # Timestamp sorts last of the four, so only its value changes from one request to
+        # the next. Built by the same steps as any other query.
+        fixed = encode_query(auth_params(self._access_key, "", self._method))
+        self._query_before_timestamp = fixed if fixed.endswith(f"&{TIMESTAMP_PARAM}=") else None
+        # The last second signed and its encoded timestamp: requests in one second share it.
+        self._last_second: tuple[datetime, str] | None = None
 
     @property
     def access_key(self) -> str:
@@ -137,14 +145,25 @@ class HtxAuth(httpx.Auth):
         own query parameters (a POST has none). Every transport signs through this one method,
         so the signed query is built once per attempt, from strings: no request or URL object.
         """
-        params = auth_params(self._access_key, format_timestamp(self.signing_time()), self._method)
-        for name, value in own or ():
-            if name in params:
-                raise InvalidRequestError(
-                    f"query parameter {name!r} appears more than once; HTX signs each once"
-                )
-            params[name] = value
-        query = encode_query(params)
+        moment = self.signing_time()
+        second = moment.replace(microsecond=0)
+        last = self._last_second
+        if last is not None and last[0] == second and second.utcoffset() is not None:
+            timestamp = last[1]
+        else:
+            timestamp = format_timestamp(moment)
+            self._last_second = (second, timestamp)
+        if not own and self._query_before_timestamp is not None:
+            query = self._query_before_timestamp + encode_value(timestamp)
+        else:
+            params = auth_params(self._access_key, timestamp, self._method)
+            for name, value in own or ():
+                if name in params:
+                    raise InvalidRequestError(
+                        f"query parameter {name!r} appears more than once; HTX signs each once"
+                    )
+                params[name] = value
+            query = encode_query(params)
         text = text_to_sign(method, host, path, query)
         signature = self._sign(text)
         return f"{query}&{SIGNATURE_PARAM}={encode_value(signature)}"
