@@ -410,9 +410,6 @@ def listing_cpu(base_url: str, rounds: int) -> dict[str, list[float]]:
                 count += 1
         return count
 
-    def sdk_reading() -> int:
-        return sum(len(operation.read_bytes(page).orders) for page in pages)
-
     client = SwapClient(
         Credentials(ACCESS_KEY, SECRET_KEY),
         base_url=base_url,
@@ -420,13 +417,46 @@ def listing_cpu(base_url: str, rounds: int) -> dict[str, list[float]]:
         max_requests_per_second=None,
         pool_limit=None,
     )
+    module = sys.modules[operation.send.__module__]
+
+    class _Reply:  # what the generated parser reads of a reply
+        status_code = 200
+
+        def __init__(self, content: bytes) -> None:
+            self.content = content
+
+        def json(self) -> Any:
+            return json.loads(self.content)
+
+    def sdk_reading() -> int:
+        from htx_swap._send import parse
+
+        return sum(
+            len(parse(operation, module, client.generated, 200, page, _Reply(page)).value.orders)
+            for page in pages
+        )
+
+    def generated_reading() -> int:
+        return sum(
+            len(
+                operation.read(
+                    module._parse_response(client=client.generated, response=_Reply(page))
+                ).orders
+            )
+            for page in pages
+        )
 
     def sdk_listing() -> int:
         return len(list(client.open_trailing_orders(CONTRACT)))
 
-    runs = {"floor": floor, "SDK reply reading": sdk_reading, "SwapClient listing": sdk_listing}
-    if not hasattr(operation, "read_bytes"):
-        del runs["SDK reply reading"]
+    runs = {
+        "floor": floor,
+        "reply reading, one pass": sdk_reading,
+        "reply reading, generated models + readers": generated_reading,
+        "SwapClient listing (HTTP included)": sdk_listing,
+    }
+    if getattr(operation.read, "document", None) is None:  # the code before one-pass reading
+        del runs["reply reading, one pass"]
     cpu: dict[str, list[float]] = {name: [] for name in runs}
     for name, run in runs.items():
         assert run() == LISTED_ORDERS, name

@@ -26,7 +26,6 @@ goes straight to an ``aiohttp.ClientSession``, with the same rules as on every o
 from __future__ import annotations
 
 import json
-import sys
 import time
 from http import HTTPStatus
 from types import ModuleType
@@ -40,6 +39,8 @@ from htx_swap_client.types import Response
 
 from ._aiohttp import map_error
 from ._http import _context_for
+from ._replies import ReadReply
+from ._send import generated_module, parse
 from ._wire import (
     ACCEPT_ENCODING,
     MAX_REPLY_BYTES,
@@ -138,7 +139,7 @@ class AiohttpSender:
     def _target(self, operation: Operation[Any], path: str) -> _Target:
         target = self._targets.get(path)
         if target is None:
-            module = sys.modules[operation.send_async.__module__]
+            module = generated_module(operation)
             merged: httpx.URL = self._http._merge_url(path)
             target = self._targets[path] = _Target(module, merged)
         return target
@@ -178,10 +179,15 @@ class AiohttpSender:
         response: httpx.Response | None = None
         try:
             received = await _guarded_body(reply, deadline)
-            parsed = target.module._parse_response(
-                client=self._generated, response=_Reply(reply.status, received)
+            parsed = parse(
+                operation,
+                target.module,
+                self._generated,
+                reply.status,
+                received,
+                _Reply(reply.status, received),
             )
-            if not isinstance(parsed, operation.reply_type):
+            if not isinstance(parsed, ReadReply | operation.reply_type):
                 # Not an answer: the engine reads the reply's status, headers and request.
                 response = _materialise(attempt, reply, method, url, headers, content, received)
                 status = HTTPStatus(reply.status)

@@ -49,8 +49,9 @@ from ._errors import (
 )
 from ._operations import Operation, Pool, PoolLimit, RetrySafety, UnreadableReply
 from ._pacing import Limiter, SlidingWindowLimiter, hold_if_nearly_spent
-from ._replies import server_time
+from ._replies import ReadReply, server_time
 from ._retry import RETRY_HINT_MAX, is_retryable_status, retry_delay
+from ._send import send_async, send_sync
 from ._wire import AttemptTrace, current_attempt
 
 if TYPE_CHECKING:
@@ -324,6 +325,10 @@ class Call(Generic[T]):
         """Judge a reply the generated parser read (either envelope, or an HTTP status)."""
         self._engine.observe_limits(self.operation, response.headers)
         reply = response.parsed
+        if isinstance(reply, ReadReply):  # an ok reply, read in one pass as it was decoded
+            self._log(latency, "answered")
+            self.outcome = Answered(reply.value)
+            return None
         if isinstance(reply, self.operation.reply_type):
             try:
                 value = self.operation.read(reply)
@@ -745,7 +750,7 @@ class Engine:
         token = current_attempt.set(attempt)
         started = time.perf_counter()
         try:
-            response = call.operation.send(client=self.generated, body=call.body)
+            response = send_sync(call.operation, self.generated, call.body)
         except HtxError:
             raise
         except httpx.RequestError as error:
@@ -828,9 +833,7 @@ class Engine:
             # The attempt's whole deadline, even for a server that trickles its reply.
             async with asyncio.timeout(self.timeout):
                 if self.sender is None:
-                    response = await call.operation.send_async(
-                        client=self.generated, body=call.body
-                    )
+                    response = await send_async(call.operation, self.generated, call.body)
                 else:
                     response = await self.sender(call.operation, call.body, attempt)
         except HtxError:

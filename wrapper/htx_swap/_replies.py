@@ -9,12 +9,15 @@ Codes are normalised once, here.
 from __future__ import annotations
 
 import re
+import sys
+import typing
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from types import MappingProxyType
-from typing import Any, TypeVar
+from types import MappingProxyType, UnionType
+from typing import Any, Literal, TypeVar, Union
 
+import attrs
 from attrs import frozen
 
 from htx_swap_client.types import Unset
@@ -26,7 +29,10 @@ from ._results import OrderFailure
 __all__ = [
     "CancelAnswer",
     "Page",
+    "PageReader",
     "PlacedAnswer",
+    "ReadReply",
+    "Refused",
     "UnreadableReply",
     "read_cancel_reply",
     "read_page",
@@ -144,13 +150,59 @@ def server_time(ts: object) -> float | None:
     return None
 
 
-def read_page(mode: MarginMode, *, history: bool) -> Callable[[Any], Page]:
+def read_page(mode: MarginMode, *, history: bool) -> PageReader:
     """The reader of a page of open orders (or history) in ``mode``."""
+    return PageReader(mode, history=history)
 
-    def read(reply: Any) -> Page:
-        return _read_page(reply, mode, history=history)
 
-    return read
+@frozen
+class ReadReply:
+    """An ``ok`` reply read in one pass as it was decoded (``PageReader.document``)."""
+
+    value: Any
+
+
+class PageReader:
+    """Reads a page of orders: from the generated models, or in one pass from the JSON document.
+
+    ``document`` reads the decoded JSON itself, checking each value's shape as it converts it,
+    with no generated model built on the way; what it may read is what the generated models
+    take (the spec's fields, the required ones, the enums' values), derived from those models on
+    first use. It is never more lenient: a document it refuses is read again through the
+    generated models and ``__call__``, so every reply is judged as before, only sooner.
+    """
+
+    def __init__(self, mode: MarginMode, *, history: bool) -> None:
+        self.mode = mode
+        self.history = history
+        self._shapes: tuple[_Shape, _Shape, _Shape] | None = None
+
+    def __call__(self, reply: Any) -> Page:
+        return _read_page(reply, self.mode, history=self.history)
+
+    def document(self, document: dict[str, Any], reply_model: type[Any]) -> Page:
+        """Read an ``ok`` envelope's JSON; UnreadableReply (or a TypeError) when it isn't one."""
+        shapes = self._shapes
+        if shapes is None:
+            shapes = self._shapes = _page_shapes(reply_model)
+        reply_shape, page_shape, order_shape = shapes
+        data = page_shape.check(reply_shape.check(document)["data"])
+        items = data["orders"]
+        if type(items) is not list:
+            raise UnreadableReply("data.orders is not a list")
+        if not _names_read(self.mode, self.history) <= order_shape.declared:
+            # The spec no longer declares a field the SDK reads: the models' way reads it as
+            # absent; this reader would not.
+            raise UnreadableReply("a field read is not in the spec")
+        mode, history, check = self.mode, self.history, order_shape.check
+        page = _DocumentFields(data, page_shape.declared)
+        return Page(
+            orders=tuple(_document_order(check(item), mode, history) for item in items),
+            current_page=page.integer("current_page"),
+            total_page=page.integer("total_page"),
+            total_size=page.integer("total_size"),
+            server_time=server_time(document.get("ts") if "ts" in reply_shape.declared else None),
+        )
 
 
 def _read_page(reply: Any, mode: MarginMode, *, history: bool) -> Page:
@@ -313,6 +365,244 @@ def _shape(value: object) -> str:
     if isinstance(value, str):
         return f"the string {value[:24]!r}"
     return type(value).__name__
+
+
+# --- one order, read from its JSON object --------------------------------------------------------
+#
+# ``_document_order`` reads what ``_order`` reads, as ``_order`` reads it, from the JSON object
+# itself; it takes only the plain shapes (a string, an int, a number) and refuses any other
+# (a numeric string, a float where an int belongs...), which ``_order`` then reads.
+
+_STATUSES: dict[object, TrailingOrderStatus] = {
+    member.value: member for member in TrailingOrderStatus
+}
+_TEXTS = ("contract_code", "symbol", "margin_account", "direction", "offset", "order_source",
+          "order_price_type")  # fmt: skip
+_CROSS_TEXTS = ("contract_type", "pair", "business_type")
+_NUMBERS = ("volume", "callback_rate", "active_price")
+_INTEGERS = ("lever_rate", "order_type", "status", "created_at")
+_FLAGS = ("is_active", "reduce_only")
+_HISTORY_TIMES = ("update_time", "canceled_at")
+_HISTORY_NUMBERS = ("triggered_price", "market_limit_price", "formula_price")
+_UTC = UTC
+
+
+def _names_read(mode: MarginMode, history: bool) -> frozenset[str]:
+    names = {"margin_mode", "order_id_str", *_TEXTS, *_NUMBERS, *_INTEGERS, *_FLAGS}
+    if history:
+        names |= {*_HISTORY_TIMES, *_HISTORY_NUMBERS, "fail_code", "fail_reason", "real_volume",
+                  "relation_order_id"}  # fmt: skip
+    if mode is MarginMode.CROSS:
+        names |= set(_CROSS_TEXTS)
+    return frozenset(names)
+
+
+class Refused(Exception):
+    """A shape the one-pass reader leaves to the generated models and ``_order``."""
+
+
+def _plain_number(value: object) -> Decimal:
+    if type(value) is int:
+        return Decimal(value)
+    if type(value) is float:
+        number = Decimal(repr(value))
+        if number.is_finite():
+            return number
+    raise Refused
+
+
+def _plain_time(value: object) -> datetime:
+    if type(value) is int and value in _MS_RANGE:
+        return datetime.fromtimestamp(value / 1000, _UTC)
+    raise Refused
+
+
+def _document_order(item: dict[str, Any], mode: MarginMode, history: bool) -> TrailingOrder:
+    get = item.get
+    contract_code, symbol, margin_account = (
+        get("contract_code"),
+        get("symbol"),
+        get("margin_account"),
+    )
+    direction, offset, source = get("direction"), get("offset"), get("order_source")
+    price_type, order_id, margin_mode = (
+        get("order_price_type"),
+        get("order_id_str"),
+        get("margin_mode"),
+    )
+    lever_rate, order_type, status = get("lever_rate"), get("order_type"), get("status")
+    is_active, reduce_only, created_at = get("is_active"), get("reduce_only"), get("created_at")
+    if not (
+        type(contract_code) is str
+        and type(symbol) is str
+        and type(margin_account) is str
+        and type(direction) is str
+        and type(offset) is str
+        and type(source) is str
+        and type(price_type) is str
+        and type(margin_mode) is str
+        and type(order_id) is str
+        and _ORDER_ID.fullmatch(order_id)
+        and type(lever_rate) is int
+        and type(order_type) is int
+        and type(status) is int
+        and type(is_active) is int
+        and (is_active == 0 or is_active == 1)
+        and type(reduce_only) is int
+        and (reduce_only == 0 or reduce_only == 1)
+    ):
+        raise Refused
+    contract_type = pair = business_type = None
+    if mode is MarginMode.CROSS:
+        contract_type, pair, business_type = get("contract_type"), get("pair"), get("business_type")
+        if not (type(contract_type) is str and type(pair) is str and type(business_type) is str):
+            raise Refused
+    volume = _plain_number(get("volume"))
+    callback_rate = _plain_number(get("callback_rate"))
+    active_price = _plain_number(get("active_price"))
+    created = _plain_time(created_at)
+    member: TrailingOrderStatus | int = _STATUSES.get(status, status)  # HTX's number if new
+    if not history:
+        return TrailingOrder(
+            order_id=order_id,
+            contract_code=contract_code,
+            symbol=symbol,
+            margin_mode=mode,
+            margin_account=margin_account,
+            direction=direction,
+            offset=offset,
+            volume=volume,
+            lever_rate=lever_rate,
+            order_type=order_type,
+            order_source=source,
+            order_price_type=price_type,
+            status=member,
+            callback_rate=callback_rate,
+            active_price=active_price,
+            is_active=is_active == 1,
+            reduce_only=reduce_only == 1,
+            created_at=created,
+            contract_type=contract_type,
+            pair=pair,
+            business_type=business_type,
+            raw=MappingProxyType(item),
+        )
+    update_time, canceled_at = get("update_time"), get("canceled_at")
+    triggered_price, market_limit_price = get("triggered_price"), get("market_limit_price")
+    formula_price, real_volume = get("formula_price"), get("real_volume")
+    fail_code, fail_reason, relation = (
+        get("fail_code"),
+        get("fail_reason"),
+        get("relation_order_id"),
+    )
+    if not (
+        (fail_code is None or type(fail_code) is int)
+        and (fail_reason is None or type(fail_reason) is str)
+        and type(relation) is str
+        and (relation == "-1" or _ORDER_ID.fullmatch(relation))
+    ):
+        raise Refused
+    return TrailingOrder(
+        order_id=order_id,
+        contract_code=contract_code,
+        symbol=symbol,
+        margin_mode=mode,
+        margin_account=margin_account,
+        direction=direction,
+        offset=offset,
+        volume=volume,
+        lever_rate=lever_rate,
+        order_type=order_type,
+        order_source=source,
+        order_price_type=price_type,
+        status=member,
+        callback_rate=callback_rate,
+        active_price=active_price,
+        is_active=is_active == 1,
+        reduce_only=reduce_only == 1,
+        created_at=created,
+        update_time=None if update_time is None or update_time == 0 else _plain_time(update_time),
+        canceled_at=None if canceled_at is None or canceled_at == 0 else _plain_time(canceled_at),
+        triggered_price=None if triggered_price is None else _plain_number(triggered_price),
+        fail_code=fail_code,
+        fail_reason=fail_reason,
+        market_limit_price=None
+        if market_limit_price is None
+        else _plain_number(market_limit_price),
+        formula_price=None if formula_price is None else _plain_number(formula_price),
+        real_volume=_plain_number(real_volume),
+        relation_order_id=None if relation == "-1" else relation,
+        contract_type=contract_type,
+        pair=pair,
+        business_type=business_type,
+        raw=MappingProxyType(item),
+    )
+
+
+class _DocumentFields(_Fields):
+    """``_Fields``' reads over a JSON object: a name its generated model doesn't declare reads
+    as absent, as it does on the model."""
+
+    def __init__(self, item: dict[str, Any], declared: frozenset[str]) -> None:
+        self._item = item
+        self._declared = declared
+
+    def get(self, name: str) -> Any:
+        return self._item.get(name) if name in self._declared else None
+
+
+class _Shape:
+    """What the spec says of one JSON object, from its generated model: the fields it declares,
+    those it requires, and the values its enum-typed fields take."""
+
+    def __init__(self, model: type[Any]) -> None:
+        # A model names its nested models under TYPE_CHECKING: resolved from the package.
+        module = sys.modules[model.__module__]
+        package = sys.modules[model.__module__.rpartition(".")[0]]
+        hints = typing.get_type_hints(model, globalns={**vars(package), **vars(module)})
+        fields = [field for field in attrs.fields(model) if field.name != "additional_properties"]
+        self.model = model
+        self.hints = hints
+        self.declared = frozenset(field.name for field in fields)
+        self.required = frozenset(field.name for field in fields if field.default is attrs.NOTHING)
+        self.choices = {
+            field.name: allowed
+            for field in fields
+            if (allowed := _literal_values(hints[field.name])) is not None
+        }
+
+    def check(self, item: object) -> dict[str, Any]:
+        """``item`` if the generated model would take it; else UnreadableReply (or TypeError)."""
+        if type(item) is not dict:
+            raise UnreadableReply(f"{self.model.__name__} is {type(item).__name__}, not an object")
+        if not self.required <= item.keys():
+            raise UnreadableReply(f"{self.model.__name__} lacks a required field")
+        for name, allowed in self.choices.items():
+            if name in item and item[name] not in allowed:
+                raise UnreadableReply(f"{name} is not one of the spec's values")
+        return item
+
+
+def _literal_values(hint: Any) -> frozenset[Any] | None:
+    """The values an enum-typed field takes (``Literal[...]``, or it or None); else None."""
+    members = typing.get_args(hint) if typing.get_origin(hint) in (Union, UnionType) else (hint,)
+    values: set[Any] = set()
+    for member in members:
+        if member is type(None):
+            values.add(None)
+        elif typing.get_origin(member) is Literal:
+            values.update(typing.get_args(member))
+        else:
+            return None
+    return frozenset(values)
+
+
+def _page_shapes(reply_model: type[Any]) -> tuple[_Shape, _Shape, _Shape]:
+    """The shapes of a page reply, its ``data`` and its orders, from the reply's model."""
+    reply = _Shape(reply_model)
+    page = _Shape(reply.hints["data"])
+    (order_model,) = typing.get_args(page.hints["orders"])
+    return reply, page, _Shape(order_model)
 
 
 def _order_id(value: object, name: str) -> str:

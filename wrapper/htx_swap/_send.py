@@ -1,0 +1,89 @@
+"""One attempt's request and reply through the generated client, with pages read in one pass.
+
+The generated operation builds the request (``_get_kwargs``) and sends it on the client's httpx
+client, as its ``sync_detailed`` / ``asyncio_detailed`` do. An operation whose reader can read
+the reply's JSON itself (``PageReader.document``) gets its ``ok`` reply read in one pass, with no
+generated model built, as ``ReadReply``; every other reply, and any that reader refuses, goes
+through the generated ``_parse_response`` as before. The aiohttp path (``_aiohttp_send``) parses
+with ``parse`` too.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from http import HTTPStatus
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from htx_swap_client import Client
+from htx_swap_client.types import Response
+
+from ._replies import ReadReply, Refused
+
+if TYPE_CHECKING:
+    from ._operations import Operation
+
+__all__ = ["generated_module", "parse", "send_async", "send_sync"]
+
+# A document the one-pass reader refuses, for whatever reason, is read again the slow way: that
+# judges it exactly as before (unreadable, an error envelope, an answer).
+_REFUSED = (Refused, ValueError, TypeError, KeyError, AttributeError, RecursionError)
+
+
+def generated_module(operation: Operation[Any]) -> ModuleType:
+    """The generated module of ``operation``: ``_get_kwargs``, ``_parse_response``."""
+    return sys.modules[operation.send.__module__]
+
+
+def parse(
+    operation: Operation[Any],
+    module: ModuleType,
+    client: Client,
+    status_code: int,
+    content: bytes,
+    response: Any,
+) -> Any:
+    """The reply's ``parsed`` value: ``ReadReply`` for an ``ok`` reply read in one pass, else
+    what the generated ``_parse_response`` makes of ``response`` (status_code, json())."""
+    reader = getattr(operation.read, "document", None)
+    if reader is not None and status_code == 200:
+        try:
+            document = json.loads(content)
+            if type(document) is dict and document.get("status") == "ok":
+                return ReadReply(reader(document, operation.reply_type))
+        except _REFUSED:
+            pass
+    return module._parse_response(client=client, response=response)
+
+
+def _one_pass(operation: Operation[Any]) -> bool:
+    return getattr(operation.read, "document", None) is not None
+
+
+def send_sync(operation: Operation[Any], client: Client, body: Any) -> Response[Any]:
+    """``operation``'s generated ``sync_detailed``, its ``ok`` page read in one pass."""
+    if not _one_pass(operation):
+        return operation.send(client=client, body=body)
+    module = generated_module(operation)
+    response = client.get_httpx_client().request(**module._get_kwargs(body=body))
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=parse(operation, module, client, response.status_code, response.content, response),
+    )
+
+
+async def send_async(operation: Operation[Any], client: Client, body: Any) -> Response[Any]:
+    """``operation``'s generated ``asyncio_detailed``, its ``ok`` page read in one pass."""
+    if not _one_pass(operation):
+        return await operation.send_async(client=client, body=body)
+    module = generated_module(operation)
+    response = await client.get_async_httpx_client().request(**module._get_kwargs(body=body))
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=parse(operation, module, client, response.status_code, response.content, response),
+    )
