@@ -1,9 +1,9 @@
-"""Pages read in one pass from the JSON document read exactly as generated models + readers read.
+"""Replies read in one pass from the JSON document read exactly as generated models + readers read.
 
 The one-pass reader (``PageReader.document``) may refuse more than the slow way (the generated
 ``from_dict`` then ``_read_page``), never less: whatever it accepts, the slow way reads to an
 equal page; whatever it refuses is read the slow way. Swept over every field of every page
-operation, set to every shape a hostile or a newer HTX may send.
+operation (pages, cancel and cancel-all), set to every shape a hostile or a newer HTX may send.
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def _document(orders: list[dict[str, Any]]) -> dict[str, Any]:
     return {"status": "ok", "data": data, "ts": 1796587378399}
 
 
-def _slow(operation: Operation[Page], client: SwapClient, content: bytes) -> object:
+def _slow(operation: Operation[Any], client: SwapClient, content: bytes) -> object:
     """The generated models then the reader: a Page, UnreadableReply, or what didn't parse."""
     module = generated_module(operation)
     try:
@@ -110,7 +110,7 @@ def _slow(operation: Operation[Page], client: SwapClient, content: bytes) -> obj
     return _judged(operation, parsed)
 
 
-def _judged(operation: Operation[Page], parsed: object) -> object:
+def _judged(operation: Operation[Any], parsed: object) -> object:
     if not isinstance(parsed, operation.reply_type):
         return type(parsed)
     try:
@@ -119,7 +119,7 @@ def _judged(operation: Operation[Page], parsed: object) -> object:
         return UnreadableReply
 
 
-def _check(operation: Operation[Page], client: SwapClient, document: Any) -> bool:
+def _check(operation: Operation[Any], client: SwapClient, document: Any) -> bool:
     """Both ways agree; True if the one-pass reader read it."""
     content = json.dumps(document).encode()
     module = generated_module(operation)
@@ -197,3 +197,46 @@ def test_a_page_read_in_one_pass_builds_no_generated_model(
     assert isinstance(read, ReadReply)
     assert len(read.value.orders) == 3
     monkeypatch.setattr(operation.reply_type, "from_dict", page_model)
+
+
+# --- cancel and cancel-all replies ---------------------------------------------------------------
+
+CANCELS = [
+    pytest.param(getattr(FAMILIES[mode], kind), id=f"{mode} {kind}")
+    for mode in (MarginMode.ISOLATED, MarginMode.CROSS)
+    for kind in ("cancel", "cancel_all")
+]
+FAILURE = {"order_id": "172757217426062277", "err_code": 1061, "err_msg": "does not exist"}
+
+
+def _cancellation(successes: Any, errors: Any) -> dict[str, Any]:
+    return {"status": "ok", "data": {"errors": errors, "successes": successes}, "ts": 1796587378399}
+
+
+@pytest.mark.parametrize("operation", CANCELS)
+def test_a_plain_cancel_reply_is_read_in_one_pass_to_the_same_answer(
+    operation: Operation[Any], client: SwapClient
+) -> None:
+    repeated = {**FAILURE, "order_id": "172757217426062278", "err_code": 1071}
+    no_code = {"order_id": "172757217426062279"}
+    assert _check(operation, client, _cancellation("172757217426062276", [FAILURE, repeated]))
+    assert _check(operation, client, _cancellation("", [no_code]))
+    assert _check(operation, client, _cancellation("1,2,3", []))
+
+
+@pytest.mark.parametrize("operation", CANCELS)
+def test_every_shape_of_a_cancel_reply_reads_as_the_generated_models_read_it(
+    operation: Operation[Any], client: SwapClient
+) -> None:
+    for shape in SHAPES:
+        _check(operation, client, _cancellation(shape, [FAILURE]))
+        _check(operation, client, _cancellation("1,2", shape))
+        _check(operation, client, _cancellation("1,2", [shape]))
+        _check(operation, client, {**_cancellation("1", []), "status": shape})
+        for name in FAILURE:
+            _check(operation, client, _cancellation("1", [{**FAILURE, name: shape}]))
+    for name in FAILURE:
+        without = {key: value for key, value in FAILURE.items() if key != name}
+        _check(operation, client, _cancellation("1", [without]))
+    for successes in ("1,,2", ",", "1, 2", "a,1", "1" * 20):
+        _check(operation, client, _cancellation(successes, []))

@@ -28,6 +28,7 @@ from ._results import OrderFailure
 
 __all__ = [
     "CancelAnswer",
+    "CancelReader",
     "Page",
     "PageReader",
     "PlacedAnswer",
@@ -63,7 +64,7 @@ class CancelAnswer:
     failures: tuple[OrderFailure, ...]
 
 
-def read_cancel_reply(reply: Any) -> CancelAnswer:
+def _read_cancel_reply(reply: Any) -> CancelAnswer:
     """Read ``data.successes`` / ``data.errors``; 1071 (already cancelled) counts as cancelled."""
     data = getattr(reply, "data", None)
     successes = getattr(data, "successes", None)
@@ -89,6 +90,53 @@ def read_cancel_reply(reply: Any) -> CancelAnswer:
         message = getattr(error, "err_msg", "")
         failures.append(OrderFailure(order_id, code, message if isinstance(message, str) else ""))
     return CancelAnswer(tuple(cancelled), tuple(failures))
+
+
+class CancelReader:
+    """Reads a cancel (or cancel-all) reply: from the generated models, or in one pass from the
+    JSON document (as ``PageReader``: never more lenient; what it refuses is read the slow way)."""
+
+    def __init__(self) -> None:
+        self._shapes: dict[type[Any], tuple[_Shape, _Shape, _Shape]] = {}
+
+    def __call__(self, reply: Any) -> CancelAnswer:
+        return _read_cancel_reply(reply)
+
+    def document(self, document: dict[str, Any], reply_model: type[Any]) -> CancelAnswer:
+        shapes = self._shapes.get(reply_model)
+        if shapes is None:
+            envelope = _Shape(reply_model)
+            cancellation = _Shape(envelope.hints["data"])
+            (error_model,) = typing.get_args(cancellation.hints["errors"])
+            shapes = self._shapes[reply_model] = (envelope, cancellation, _Shape(error_model))
+        reply_shape, data_shape, error_shape = shapes
+        data = data_shape.check(reply_shape.check(document)["data"])
+        successes, errors = data["successes"], data["errors"]
+        if type(successes) is not str or type(errors) is not list:
+            raise Refused
+        cancelled = [order_id for order_id in successes.split(",") if order_id]
+        for order_id in cancelled:
+            if not _ORDER_ID.fullmatch(order_id):
+                raise Refused
+        failures: list[OrderFailure] = []
+        for error in errors:
+            error_shape.check(error)
+            order_id, code, message = error["order_id"], error.get("err_code"), error.get("err_msg")
+            if type(order_id) is not str or not _ORDER_ID.fullmatch(order_id):
+                raise Refused
+            if code is None:
+                code = 0  # HTX's table marks err_code optional
+            elif type(code) is not int:
+                raise Refused
+            if code == HtxCode.REPEATED_CANCELLATION:
+                cancelled.append(order_id)
+                continue
+            failures.append(OrderFailure(order_id, code, message if type(message) is str else ""))
+        return CancelAnswer(tuple(cancelled), tuple(failures))
+
+
+read_cancel_reply = CancelReader()
+"""Read ``data.successes`` / ``data.errors``; 1071 (already cancelled) counts as cancelled."""
 
 
 # --- place ---------------------------------------------------------------------------------------
