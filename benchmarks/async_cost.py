@@ -146,7 +146,7 @@ def serve() -> None:
 
 @contextlib.contextmanager
 def instant_server() -> Iterator[str]:
-    child = subprocess.Popen(  # noqa: S603 - this very file, as the server
+    child = subprocess.Popen(
         [sys.executable, __file__, "--serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
     )
     assert child.stdout is not None

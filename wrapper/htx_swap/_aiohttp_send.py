@@ -136,7 +136,7 @@ class AiohttpSender:
         )
         return self._session
 
-    def _target(self, operation: Operation[Any], path: str) -> _Target:
+    def _target(self, operation: Operation[Any, Any, Any], path: str) -> _Target:
         target = self._targets.get(path)
         if target is None:
             module = generated_module(operation)
@@ -145,7 +145,7 @@ class AiohttpSender:
         return target
 
     async def send(
-        self, operation: Operation[Any], body: Any, attempt: AttemptTrace
+        self, operation: Operation[Any, Any, Any], body: Any, attempt: AttemptTrace
     ) -> Response[Any]:
         """One attempt of ``operation`` with ``body``: the generated client's ``Response``."""
         target = self._targets.get(operation.path) or self._target(operation, operation.path)

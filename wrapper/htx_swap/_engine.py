@@ -123,7 +123,7 @@ class AsyncSender(Protocol):
     """Sends one async attempt of an operation with its body, tracing it on ``attempt``."""
 
     def __call__(
-        self, operation: Operation[Any], body: Any, attempt: AttemptTrace, /
+        self, operation: Operation[Any, Any, Any], body: Any, attempt: AttemptTrace, /
     ) -> Awaitable[Response[Any]]: ...
 
 

@@ -31,13 +31,13 @@ __all__ = ["generated_module", "parse", "send_async", "send_sync"]
 _REFUSED = (Refused, ValueError, TypeError, KeyError, AttributeError, RecursionError)
 
 
-def generated_module(operation: Operation[Any]) -> ModuleType:
+def generated_module(operation: Operation[Any, Any, Any]) -> ModuleType:
     """The generated module of ``operation``: ``_get_kwargs``, ``_parse_response``."""
     return sys.modules[operation.send.__module__]
 
 
 def parse(
-    operation: Operation[Any],
+    operation: Operation[Any, Any, Any],
     module: ModuleType,
     client: Client,
     status_code: int,
@@ -57,11 +57,11 @@ def parse(
     return module._parse_response(client=client, response=response)
 
 
-def _one_pass(operation: Operation[Any]) -> bool:
+def _one_pass(operation: Operation[Any, Any, Any]) -> bool:
     return getattr(operation.read, "document", None) is not None
 
 
-def send_sync(operation: Operation[Any], client: Client, body: Any) -> Response[Any]:
+def send_sync(operation: Operation[Any, Any, Any], client: Client, body: Any) -> Response[Any]:
     """``operation``'s generated ``sync_detailed``, its ``ok`` page read in one pass."""
     if not _one_pass(operation):
         return operation.send(client=client, body=body)
@@ -75,7 +75,9 @@ def send_sync(operation: Operation[Any], client: Client, body: Any) -> Response[
     )
 
 
-async def send_async(operation: Operation[Any], client: Client, body: Any) -> Response[Any]:
+async def send_async(
+    operation: Operation[Any, Any, Any], client: Client, body: Any
+) -> Response[Any]:
     """``operation``'s generated ``asyncio_detailed``, its ``ok`` page read in one pass."""
     if not _one_pass(operation):
         return await operation.send_async(client=client, body=body)
