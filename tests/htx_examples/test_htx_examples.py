@@ -23,7 +23,7 @@ from spec.family import load_spec, pointer
 
 from htx_sandbox import DEFAULT_CREDENTIALS, Exchange
 from htx_swap._operations import OPERATIONS
-from htx_swap._replies import CancelAnswer, Page
+from htx_swap._replies import CancelAnswer, Page, PlacedAnswer
 
 DATA = json.loads((Path(__file__).parent / "examples.json").read_text(encoding="utf-8"))
 EXAMPLES: list[dict[str, Any]] = DATA["examples"]
@@ -61,8 +61,9 @@ def test_the_sdk_reads_every_reply_example_with_exact_ids(example: dict[str, Any
     operation = _operation(example["operation"])
     result = operation.read(operation.reply_type.from_dict(example["body"]))
     expect = example["expect"]
-    if isinstance(result, str):
-        assert result == expect["order_id"]
+    if isinstance(result, PlacedAnswer):
+        assert result.order_id == expect["order_id"]
+        assert result.raw == example["body"]["data"]  # the object exactly as HTX sent it
     elif isinstance(result, CancelAnswer):
         assert list(result.cancelled) == expect["cancelled"]
         assert [[f.order_id, f.err_code] for f in result.failures] == expect["failures"]
