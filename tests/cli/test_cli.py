@@ -204,14 +204,15 @@ def test_sandbox_command_announces_url_keys_and_orders_then_stops_on_ctrl_c() ->
     )
     try:
         assert process.stdout is not None
-        lines = [process.stdout.readline() for _ in range(5)]
+        lines = [process.stdout.readline() for _ in range(6)]
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=20)
     assert lines[0].startswith("HTX sandbox listening on http://127.0.0.1:")
     assert lines[1].startswith("export HTX_ACCESS_KEY=")
-    assert lines[3].startswith("3 open trailing orders on BTC-USDT: ")
-    assert len(lines[3].split(": ")[1].split()) == 3
+    assert lines[3] == f"export HTX_BASE_URL={lines[0].split()[4]}\n"
+    assert lines[4].startswith("3 open trailing orders on BTC-USDT: ")
+    assert len(lines[4].split(": ")[1].split()) == 3
     assert process.returncode == 0
 
 

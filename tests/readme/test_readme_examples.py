@@ -1,13 +1,17 @@
-"""The README's Python examples run as written (the library one against the sandbox)."""
+"""The README's Python examples run as written against a sandbox, with only the environment that
+`htx-swap sandbox` prints set (HTX_ACCESS_KEY, HTX_SECRET_KEY, HTX_BASE_URL)."""
 
 from __future__ import annotations
 
+import io
 import re
+import shlex
 from pathlib import Path
 
 import pytest
 
 import htx_sandbox
+from htx_swap._cli import main
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```python\n(.*?)```", README, re.DOTALL)
@@ -24,14 +28,8 @@ def test_the_library_example_cancels_and_reports_every_order(
     code = _block("from htx_swap import Credentials, HtxApiError")
     with htx_sandbox.running(orders=12) as sandbox:
         sandbox.control.seed_orders("BTC-USDT", executed=["77"])
-        monkeypatch.setenv("HTX_ACCESS_KEY", sandbox.credentials.access_key)
-        monkeypatch.setenv("HTX_SECRET_KEY", sandbox.credentials.secret_key)
-        # The example talks to the real exchange; point it at the sandbox instead.
-        local = code.replace(
-            "SwapClient(credentials)", f"SwapClient(credentials, base_url={sandbox.base_url!r})"
-        )
-        assert local != code
-        exec(local, {"order_ids": [*sandbox.order_ids, "77"]})  # noqa: S102
+        _environment(sandbox, monkeypatch)
+        exec(code, {"order_ids": [*sandbox.order_ids, "77"]})  # noqa: S102
         assert sandbox.control.cancelled_ids() == set(sandbox.order_ids)
     printed = capsys.readouterr().out
     assert "OrderFailure(order_id='77', err_code=1063" in printed
@@ -42,16 +40,17 @@ def test_the_sandbox_example_runs_as_written() -> None:
     exec(_block("import htx_sandbox"), {})  # noqa: S102 - its own assert checks the outcome
 
 
-def _against(sandbox: htx_sandbox.Sandbox, code: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The example with its client pointed at the sandbox instead of the real exchange."""
+def _environment(sandbox: htx_sandbox.Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What `htx-swap sandbox` prints to export, and nothing else: the examples run unchanged."""
     monkeypatch.setenv("HTX_ACCESS_KEY", sandbox.credentials.access_key)
     monkeypatch.setenv("HTX_SECRET_KEY", sandbox.credentials.secret_key)
-    local = code.replace(
-        "SwapClient(Credentials.from_env())",
-        f"SwapClient(Credentials.from_env(), base_url={sandbox.base_url!r})",
-    )
-    assert local != code
-    return local
+    monkeypatch.setenv("HTX_BASE_URL", sandbox.base_url)
+
+
+def _against(sandbox: htx_sandbox.Sandbox, code: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The example as written, with the environment pointing at the sandbox."""
+    _environment(sandbox, monkeypatch)
+    return code
 
 
 def test_the_place_example_places_one_order(
@@ -114,3 +113,45 @@ def test_the_async_example_lists_then_cancels_all(
     *listed, cancelled = capsys.readouterr().out.splitlines()
     assert sorted(listed) == sorted(opened)
     assert cancelled == str(tuple(opened))
+
+
+COMMANDS = re.search(r"```sh\n(export HTX_ACCESS_KEY=.*?)```", README, re.DOTALL)
+assert COMMANDS is not None, "the README's command examples"
+# Stands for any program that prints order IDs, in the README's piping example.
+SOME_COMMAND = "some-command | "
+
+
+def test_every_python_example_is_run_by_a_test() -> None:
+    tested = (
+        "from htx_swap import Credentials, HtxApiError",
+        "import htx_sandbox",
+        "from htx_swap import Credentials, HtxUnknownOutcomeError",
+        "from htx_swap import Credentials, SwapClient, TrailingOrderStatus",
+        "from htx_swap import Credentials, SwapClient\n",
+        "import asyncio",
+    )
+    assert [block for block in BLOCKS if not block.startswith(tested)] == []
+
+
+def test_every_command_example_runs_unchanged_against_a_sandbox(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    export, *lines = COMMANDS.group(1).replace("\\\n", " ").strip().splitlines()
+    assert export.startswith("export HTX_ACCESS_KEY=")
+    named = sorted(set(re.findall(r"\b\d{18}\b", COMMANDS.group(1))))
+    piped = str(int(named[-1]) + 1)
+    with htx_sandbox.running(orders=0) as sandbox:
+        sandbox.control.seed_orders("BTC-USDT", open=[*named, piped], fields={"direction": "sell"})
+        buys = sandbox.control.seed_orders("BTC-USDT", generate=2, fields={"direction": "buy"})
+        sandbox.control.seed_orders("BTC-USDT", generate=1, margin_mode="cross")
+        _environment(sandbox, monkeypatch)
+        for line in lines:
+            stdin = io.StringIO(f"{piped}\n" if line.startswith(SOME_COMMAND) else "")
+            program, *argv = shlex.split(line.removeprefix(SOME_COMMAND))
+            assert program == "htx-swap"
+            out, err = io.StringIO(), io.StringIO()
+            status = main(argv, stdin=stdin, stdout=out, stderr=err)
+            assert (status, err.getvalue()) == (0, ""), line
+            assert out.getvalue(), line
+        assert sandbox.control.cancelled_ids() >= {*named, piped}
+        assert not sandbox.control.open_ids() & set(buys), "cancel-all --direction buy"

@@ -258,6 +258,7 @@ def test_the_sandbox_command_announces_its_url_keys_and_orders(
         f"HTX sandbox listening on {sandbox.base_url} (test keys, no real exchange)",
         f"export HTX_ACCESS_KEY={sandbox.credentials.access_key}",
         f"export HTX_SECRET_KEY={sandbox.credentials.secret_key}",
+        f"export HTX_BASE_URL={sandbox.base_url}",
         f"3 open trailing orders on {CONTRACT}: {' '.join(sandbox.order_ids)}",
         "Ctrl-C to stop.",
     ]
@@ -279,13 +280,13 @@ def test_the_sandbox_command_announces_the_mix_in_both_margin_modes(
     sandbox = served["sandbox"]
     lines = out.splitlines()
     assert status == 0
-    assert lines[3] == f"2 open trailing orders on {CONTRACT}: {' '.join(sandbox.order_ids)}"
+    assert lines[4] == f"2 open trailing orders on {CONTRACT}: {' '.join(sandbox.order_ids)}"
     mix = [
         f"{len(ids)} open {mode} trailing orders on {code}: {' '.join(ids)}"
         for mode, code, ids in sandbox.mix_orders()
     ]
     assert len(mix) == 3, "a second isolated contract, and cross on the swap and its futures"
-    assert lines[4:] == [*mix, "Ctrl-C to stop."]
+    assert lines[5:] == [*mix, "Ctrl-C to stop."]
 
 
 @pytest.mark.parametrize("missing", ["uvicorn", "starlette"])

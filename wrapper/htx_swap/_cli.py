@@ -12,7 +12,7 @@
 
 Every trailing command takes --margin-mode isolated|cross (cross: also --pair, --contract-type),
 --json, --base-url or --sandbox, --rate and -v. Credentials come from HTX_ACCESS_KEY and
-HTX_SECRET_KEY.
+HTX_SECRET_KEY; the URL from --base-url, else HTX_BASE_URL, else https://api.hbdm.com.
 
 Exit status: 0 done (every order cancelled, the order placed, the list read); 1 when any order
 failed or is unresolved, a placement's outcome is unknown, a cancel-all is incomplete, or HTX
@@ -47,7 +47,12 @@ from . import (
     SwapClient,
     TrailingOrderStatus,
 )
-from ._client import DEFAULT_BASE_URL, DEFAULT_MAX_REQUESTS_PER_SECOND
+from ._client import (
+    BASE_URL_ENV,
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_REQUESTS_PER_SECOND,
+    resolve_base_url,
+)
 from ._codes import HtxCode
 from ._render import (
     cancel_all_json,
@@ -75,7 +80,6 @@ from ._validation import (
     TRADE_TYPES,
     SpecValues,
     normalize_order_ids,
-    validate_base_url,
     validate_contract_code,
 )
 
@@ -263,7 +267,9 @@ def _common_options() -> _Parser:
         "-v", "--verbose", action="store_true", help="log each request attempt on stderr"
     )
     target = common.add_mutually_exclusive_group()
-    target.add_argument("--base-url", default=DEFAULT_BASE_URL, help=f"default {DEFAULT_BASE_URL}")
+    target.add_argument(
+        "--base-url", help=f"default: ${BASE_URL_ENV} if set, else {DEFAULT_BASE_URL}"
+    )
     target.add_argument(
         "--sandbox",
         action="store_true",
@@ -349,8 +355,8 @@ def _contract(args: argparse.Namespace) -> dict[str, Any]:
 def _client(args: argparse.Namespace, seed: Sequence[str] = ()) -> Iterator[SwapClient]:
     """A client for --base-url and the environment's keys, or for an embedded sandbox's."""
     if not args.sandbox:
-        validate_base_url(args.base_url, allow_insecure_http=args.allow_insecure_http)
-        credentials, base_url = Credentials.from_env(), args.base_url
+        base_url = resolve_base_url(args.base_url, allow_insecure_http=args.allow_insecure_http)
+        credentials = Credentials.from_env()
         with _open(args, credentials, base_url) as client:
             yield client
         return
@@ -582,6 +588,7 @@ def _sandbox(args: argparse.Namespace, out: IO[str]) -> int:
             f"HTX sandbox listening on {sandbox.base_url} (test keys, no real exchange)\n"
             f"export HTX_ACCESS_KEY={keys.access_key}\n"
             f"export HTX_SECRET_KEY={keys.secret_key}\n"
+            f"export {BASE_URL_ENV}={sandbox.base_url}\n"
             f"{len(sandbox.order_ids)} open trailing orders on {sandbox.contract_code}: "
             f"{' '.join(sandbox.order_ids)}\n"
         )

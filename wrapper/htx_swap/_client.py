@@ -62,6 +62,9 @@ if TYPE_CHECKING:
 __all__ = ["MAX_IN_FLIGHT", "MIN_IN_FLIGHT", "AsyncSwapClient", "SwapClient"]
 
 DEFAULT_BASE_URL = "https://api.hbdm.com"
+# Where to send when the code doesn't say: `htx-swap sandbox` prints it, so README examples and
+# scripts reach a sandbox unchanged.
+BASE_URL_ENV = "HTX_BASE_URL"
 DEFAULT_TIMEOUT = 10.0
 # HTX's per-interface limit, the same for place, cancel and cancel-all.
 DEFAULT_MAX_REQUESTS_PER_SECOND = float(
@@ -72,6 +75,19 @@ DEFAULT_POOL_LIMIT = POOLS[Pool.TRADE].requests
 # round trip it observes, between MIN_IN_FLIGHT and MAX_IN_FLIGHT.
 
 
+def resolve_base_url(base_url: str | None, *, allow_insecure_http: bool = False) -> str:
+    """``base_url`` checked; when it is None, ``HTX_BASE_URL`` if set, else HTX's own host."""
+    if base_url is not None:
+        return validate_base_url(base_url, allow_insecure_http=allow_insecure_http)
+    from_env = os.environ.get(BASE_URL_ENV)
+    if not from_env:
+        return DEFAULT_BASE_URL
+    try:
+        return validate_base_url(from_env, allow_insecure_http=allow_insecure_http)
+    except InvalidRequestError as error:
+        raise InvalidRequestError(f"environment variable {BASE_URL_ENV}: {error}") from None
+
+
 class _BaseSwapClient:
     """What both clients share: checked settings, the signing, the engine and the batch plan."""
 
@@ -79,7 +95,7 @@ class _BaseSwapClient:
         self,
         credentials: Credentials,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_requests_per_second: float | None = DEFAULT_MAX_REQUESTS_PER_SECOND,
@@ -88,7 +104,7 @@ class _BaseSwapClient:
         waits: Waits | None = None,
         rate_limit_store: str | None = None,
     ) -> None:
-        self._base_url = validate_base_url(base_url, allow_insecure_http=allow_insecure_http)
+        self._base_url = resolve_base_url(base_url, allow_insecure_http=allow_insecure_http)
         self._timeout = check_timeout(timeout)
         self._max_retries = check_max_retries(max_retries)
         self._max_requests_per_second = check_rate(max_requests_per_second)
@@ -147,7 +163,7 @@ class _BaseSwapClient:
 
     @property
     def base_url(self) -> str:
-        """Where requests go, e.g. ``https://api.hbdm.com``."""
+        """Where requests go, e.g. ``https://api.hbdm.com`` (``HTX_BASE_URL`` when not given)."""
         return self._base_url
 
     @property
@@ -395,7 +411,7 @@ class AsyncSwapClient(_BaseSwapClient):
         self,
         credentials: Credentials,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_requests_per_second: float | None = DEFAULT_MAX_REQUESTS_PER_SECOND,
