@@ -85,10 +85,20 @@ def test_numbers_in_any_json_shape_read_exactly(changes: dict[str, Any], expecte
     assert expected in (order.active_price, order.triggered_price)
 
 
-def test_a_status_this_sdk_does_not_know_is_kept_as_its_number() -> None:
+def test_a_status_this_sdk_does_not_know_is_a_member_named_for_its_number() -> None:
     [order] = _read({**OPEN, "status": 3}, history=False).orders
     assert order.status == 3
-    assert not isinstance(order.status, TrailingOrderStatus)
+    assert isinstance(order.status, TrailingOrderStatus)
+    assert order.status.name == "UNKNOWN_3"
+    assert order.status is TrailingOrderStatus(3), "one member per number"
+    assert 3 not in [int(member) for member in TrailingOrderStatus], "not listed as known"
+    assert "UNKNOWN_3" not in TrailingOrderStatus.__members__
+
+
+@pytest.mark.parametrize("value", ["4", 4.5, True, None])
+def test_a_status_that_is_not_a_whole_number_is_no_member(value: object) -> None:
+    with pytest.raises(ValueError, match="is not a valid TrailingOrderStatus"):
+        TrailingOrderStatus(value)
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,12 @@ _raw = field(default=_NOTHING_SENT, eq=False, repr=False, kw_only=True)
 
 
 class TrailingOrderStatus(enum.IntEnum):
-    """Where a trailing order stands (HTX's ``status``)."""
+    """Where a trailing order stands (HTX's ``status``).
+
+    A status HTX adds after this release is still a member, named for its number
+    (``TrailingOrderStatus(7).name == "UNKNOWN_7"``), equal to that number, and listed by
+    neither iteration nor ``__members__``: code that reads ``.name`` or compares keeps working.
+    """
 
     READY_TO_SUBMIT = 2
     """Open: waiting to be activated and triggered."""
@@ -51,6 +56,15 @@ class TrailingOrderStatus(enum.IntEnum):
     SUBMIT_FAILED = 5
     """Triggered, but placing its order failed (``fail_code``, ``fail_reason``)."""
     CANCELLED = 6
+
+    @classmethod
+    def _missing_(cls, value: object) -> TrailingOrderStatus | None:
+        if not isinstance(value, int) or isinstance(value, bool):
+            return None  # not a status at all: ValueError, as for any enum
+        unknown = int.__new__(cls, value)
+        unknown._name_ = f"UNKNOWN_{value}"
+        unknown._value_ = value
+        return cls._value2member_map_.setdefault(value, unknown)  # type: ignore[return-value]
 
 
 @frozen
@@ -86,8 +100,8 @@ class TrailingOrder:
     order_type: int
     order_source: str
     order_price_type: str
-    status: TrailingOrderStatus | int
-    """A known status, or the number HTX sent for one this SDK does not know yet."""
+    status: TrailingOrderStatus
+    """HTX's status; one this SDK does not know yet is a member named ``UNKNOWN_<number>``."""
     callback_rate: Decimal
     active_price: Decimal
     is_active: bool

@@ -181,10 +181,7 @@ def _time(moment: datetime | None) -> str:
 
 
 def _status(order: TrailingOrder) -> str:
-    status = order.status
-    if isinstance(status, TrailingOrderStatus):
-        return status.name.lower().replace("_", " ")
-    return str(status)
+    return order.status.name.lower().replace("_", " ")  # a status not known yet: "unknown 7"
 
 
 def _outcome(order: TrailingOrder) -> str:

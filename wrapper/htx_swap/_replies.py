@@ -273,7 +273,6 @@ def _order(item: Any, mode: MarginMode, *, history: bool) -> TrailingOrder:
     fields.text("margin_mode")
     cross = mode is MarginMode.CROSS
     status = fields.integer("status")
-    known = status in TrailingOrderStatus._value2member_map_
     relation = fields.text("relation_order_id") if history else None
     return TrailingOrder(
         order_id=_order_id(fields.get("order_id_str"), "order_id_str"),
@@ -288,7 +287,7 @@ def _order(item: Any, mode: MarginMode, *, history: bool) -> TrailingOrder:
         order_type=fields.integer("order_type"),
         order_source=fields.text("order_source"),
         order_price_type=fields.text("order_price_type"),
-        status=TrailingOrderStatus(status) if known else status,
+        status=TrailingOrderStatus(status),
         callback_rate=fields.decimal("callback_rate"),
         active_price=fields.decimal("active_price"),
         is_active=fields.flag("is_active"),
