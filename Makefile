@@ -104,10 +104,16 @@ typecheck: $(VENV)/.installed
 	$(BIN)/mypy --strict
 
 # coverage run, not pytest --cov: the htx_sandbox pytest plugin is imported before pytest-cov
-# starts, which would count the sandbox's module-level lines as never run.
+# starts, which would count the sandbox's module-level lines as never run. The tests run in
+# PYTEST_WORKERS pytest-xdist workers (0: in this process), each measured like any subprocess
+# (the .pth above), and their data combined with the rest. More workers than cores: much of
+# the suite waits on servers and subprocesses. --dist loadgroup keeps the tests that share an
+# expensive fixture on one worker (@pytest.mark.xdist_group), so it is built once.
+PYTEST_WORKERS ?= 4
 pytest: setup $(CHROMIUM) $(JAVA) $(GO) $(GO_VALIDATOR) $(CARGO) $(RUST_CRATES) $(REDIS_SERVER)
 	$(BIN)/python -m coverage erase
-	COVERAGE_ON_IMPORT=$(CURDIR)/pyproject.toml $(BIN)/python -m coverage run -m pytest
+	COVERAGE_ON_IMPORT=$(CURDIR)/pyproject.toml $(BIN)/python -m coverage run -m pytest \
+	  -n $(PYTEST_WORKERS) --dist loadgroup
 	$(BIN)/python -m coverage combine --quiet
 	$(BIN)/python -m coverage report
 	@for package in wrapper sandbox; do \

@@ -2,12 +2,47 @@
 
 from __future__ import annotations
 
+import inspect
 import subprocess
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).resolve().parent
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`make test`: --dist loadgroup), the tests that share a module- or
+    session-scoped fixture of this suite run on one worker, so that fixture is built once (a
+    published spec, a generated client, a benchmark run) rather than once per worker."""
+    for item in items:
+        group = _shared_fixture_group(item)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+def _shared_fixture_group(item: pytest.Item) -> str | None:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return None
+    module_wide = None
+    for name in info.names_closure:
+        definitions = info.name2fixturedefs.get(name)
+        if not definitions or definitions[-1].scope == "function":
+            continue
+        definition = definitions[-1]
+        source = Path(inspect.getfile(definition.func)).resolve()
+        if not source.is_relative_to(TESTS):
+            continue  # a plugin's (say htx_sandbox_session): cheap, and not ours to group
+        # A parametrized one is built once per parameter: each its own group.
+        callspec = getattr(item, "callspec", None)
+        variant = f"[{callspec.indices[name]}]" if callspec and name in callspec.indices else ""
+        if definition.scope == "session":
+            return f"session-fixture-{name}{variant}"
+        module_wide = item.nodeid.split("::", 1)[0] + variant
+    return module_wide
 
 
 # The async client's transports: every async test of the client runs on each (issue 15).

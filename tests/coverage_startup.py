@@ -2,9 +2,10 @@
 when COVERAGE_ON_IMPORT names coverage's configuration file.
 
 Only a process that imports ``htx_swap`` or ``htx_sandbox`` starts coverage, at that import: the
-command and a sandbox in its own process are measured, while the tools the tests run
-(openapi-python-client, pip, Node's helpers) don't pay coverage's start-up (about 0.2 s a process)
-and tracing. Not COVERAGE_PROCESS_START: coverage's own .pth would start it in every process.
+pytest-xdist workers, the command and a sandbox in its own process are measured, while the tools
+the tests run (openapi-python-client, pip, Node's helpers) don't pay coverage's start-up (about
+0.2 s a process) and tracing. Not COVERAGE_PROCESS_START: coverage's own .pth would start it in
+every process.
 """
 
 from __future__ import annotations
@@ -28,9 +29,11 @@ class _StartCoverageOnImport:
     ) -> ModuleSpec | None:
         if not self.started and name.partition(".")[0] in MEASURED:
             self.started = True
-            # Already imported: coverage is in charge here (`coverage run`, the test run itself,
-            # whose start looks our packages up through this very finder).
-            if "coverage" not in sys.modules:
+            # Already measuring: coverage is in charge here (`coverage run`, the test run itself,
+            # whose start looks our packages up through this very finder). Merely imported (a
+            # pytest-xdist worker's plugins may import it) is not measuring.
+            running = sys.modules.get("coverage")
+            if running is None or running.Coverage.current() is None:
                 import coverage
 
                 os.environ["COVERAGE_PROCESS_START"] = os.environ["COVERAGE_ON_IMPORT"]

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from virtual_time import RecordingWaits
 
 import htx_sandbox
 from htx_sandbox import Sandbox
@@ -53,7 +54,10 @@ def sandbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
 
 def run(*argv: str, stdin: str = "", stderr: io.StringIO | None = None) -> tuple[int, str, str]:
     out, err = io.StringIO(), stderr if stderr is not None else io.StringIO()
-    status = cli.main(list(argv), stdin=io.StringIO(stdin), stdout=out, stderr=err)
+    # Retry backoff and pacing on virtual time: no test here waits for real.
+    status = cli.main(
+        list(argv), stdin=io.StringIO(stdin), stdout=out, stderr=err, waits=RecordingWaits()
+    )
     return status, out.getvalue(), err.getvalue()
 
 

@@ -54,6 +54,7 @@ from ._client import (
     resolve_base_url,
 )
 from ._codes import HtxCode
+from ._engine import Waits
 from ._render import (
     cancel_all_json,
     cancel_json,
@@ -378,6 +379,7 @@ def _open(args: argparse.Namespace, credentials: Credentials, base_url: str) -> 
         max_requests_per_second=args.rate,
         allow_insecure_http=args.allow_insecure_http,
         rate_limit_store=args.rate_limit_store,
+        waits=args.waits,
     )
 
 
@@ -622,13 +624,17 @@ def main(
     stdin: IO[str] | None = None,
     stdout: IO[str] | None = None,
     stderr: IO[str] | None = None,
+    waits: Waits | None = None,
 ) -> int:
-    """Run the command; returns the exit status (the console script exits with it)."""
+    """Run the command; returns the exit status (the console script exits with it).
+
+    ``waits`` is the clients' clock and sleep (tests pass one on virtual time)."""
     stdin = stdin or sys.stdin
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     parser = _build_parser()
     args = parser.parse_args(argv)
+    args.waits = waits
     if args.command == "trailing" and args.margin_mode == "isolated" and not args.contract_code:
         parser.error("--contract-code is required on isolated margin")
     try:
