@@ -115,6 +115,19 @@ def test_the_async_example_lists_then_cancels_all(
     assert cancelled == str(tuple(opened))
 
 
+def test_the_generated_client_example_lists_then_reports_a_refusal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = _block("from htx_swap import Credentials, generated_client")
+    with htx_sandbox.running(orders=2, mix=False) as sandbox:
+        exec(_against(sandbox, code, monkeypatch), {})  # noqa: S102
+        listed = capsys.readouterr().out.splitlines()
+        assert sorted(listed) == sorted(f"{order_id} 2" for order_id in sandbox.order_ids)
+        monkeypatch.setenv("HTX_SECRET_KEY", "not-the-secret")
+        exec(code, {})  # noqa: S102
+    assert capsys.readouterr().out.startswith("refused: 403 ")
+
+
 COMMANDS = re.search(r"```sh\n(export HTX_ACCESS_KEY=.*?)```", README, re.DOTALL)
 assert COMMANDS is not None, "the README's command examples"
 # Stands for any program that prints order IDs, in the README's piping example.
@@ -129,6 +142,7 @@ def test_every_python_example_is_run_by_a_test() -> None:
         "from htx_swap import Credentials, SwapClient, TrailingOrderStatus",
         "from htx_swap import Credentials, SwapClient\n",
         "import asyncio",
+        "from htx_swap import Credentials, generated_client",
     )
     assert [block for block in BLOCKS if not block.startswith(tested)] == []
 

@@ -33,6 +33,7 @@ INTENDED = {
     "SwapClient",
     "TrailingOrder",
     "TrailingOrderStatus",
+    "generated_client",
 }
 
 

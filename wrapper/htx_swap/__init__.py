@@ -16,6 +16,7 @@ from ._errors import (
     HtxUnknownOutcomeError,
     InvalidRequestError,
 )
+from ._generated import generated_client
 from ._orders import PlacedTrailingOrder, TrailingOrder, TrailingOrderStatus
 from ._results import CancelAllResult, CancelResult, OrderFailure
 
@@ -38,4 +39,5 @@ __all__ = [
     "SwapClient",
     "TrailingOrder",
     "TrailingOrderStatus",
+    "generated_client",
 ]
