@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -83,11 +84,71 @@ def test_ids_from_stdin_and_a_file_with_commas_and_newlines(
 
 
 def test_no_ids_at_all_is_a_usage_error(sandbox: Sandbox) -> None:
-    assert cancel(sandbox, "--from-file", "-", stdin=" \n") == (
+    assert cancel(sandbox) == (
         2,
         "",
         "htx-swap: error: no order IDs given: pass IDs as arguments or with --from-file\n",
     )
+
+
+def test_an_empty_file_or_pipe_is_nothing_to_cancel(sandbox: Sandbox, tmp_path: Path) -> None:
+    # `trailing list --json | jq -r '.orders[].order_id' | trailing cancel --from-file -` when
+    # nothing is open: done, not a usage error.
+    assert cancel(sandbox, "--from-file", "-", stdin=" \n") == (
+        0,
+        "",
+        "htx-swap: nothing to cancel: no order IDs in stdin\n",
+    )
+    empty = tmp_path / "ids.txt"
+    empty.write_text("", encoding="utf-8")
+    status, out, err = cancel(sandbox, "--from-file", str(empty), "--json")
+    assert (status, json.loads(out)) == (0, {"cancelled": [], "failed": [], "unresolved": []})
+    assert err == f"htx-swap: nothing to cancel: no order IDs in {empty}\n"
+    assert sandbox.control.requests() == (), "nothing was sent"
+
+
+@pytest.mark.parametrize(
+    "piped",
+    [
+        '"{0}"\n"{1}"\n',  # jq without -r
+        "'{0}', '{1}'",
+        '{{"order_id": "{0}"}}\n{{"order_id": {1}}}\n',  # JSON lines
+        '["{0}", {1}]',
+        '{{"orders": [{{"order_id": "{0}", "status": 2}}, {{"order_id": "{1}"}}]}}',  # list --json
+    ],
+    ids=["quoted", "single-quoted", "json lines", "json array", "the list document"],
+)
+def test_ids_quoted_as_json_lines_or_as_the_list_document(sandbox: Sandbox, piped: str) -> None:
+    opened = sandbox.control.seed_orders(CONTRACT, generate=2)
+    status, out, err = cancel(sandbox, "--from-file", "-", "--json", stdin=piped.format(*opened))
+    assert (status, err) == (0, "")
+    assert json.loads(out)["cancelled"] == list(opened)
+
+
+def test_the_list_document_pipes_straight_into_cancel(sandbox: Sandbox) -> None:
+    opened = sandbox.control.seed_orders(CONTRACT, generate=3)
+    status, listed, _ = run(
+        "trailing", "list", "--contract-code", CONTRACT, "--base-url", sandbox.base_url, "--json"
+    )
+    assert status == 0
+    status, _, err = cancel(sandbox, "--from-file", "-", stdin=listed)
+    assert (status, err) == (0, "")
+    assert sandbox.control.cancelled_ids() >= set(opened)
+    assert sandbox.control.open_ids() == set()
+
+
+@pytest.mark.parametrize(
+    ("piped", "says"),
+    [
+        ('{"orders": [{"id": "1"}]}', 'expected order IDs, or objects with an "order_id"'),
+        ("[1, true]", "expected order IDs"),
+        ('{"order_id": "1"}\n{oops', "neither one JSON document nor JSON lines"),
+    ],
+)
+def test_json_that_holds_no_ids_is_a_usage_error(sandbox: Sandbox, piped: str, says: str) -> None:
+    status, out, err = cancel(sandbox, "--from-file", "-", stdin=piped)
+    assert (status, out) == (2, "")
+    assert says in err
 
 
 def test_a_missing_file_is_a_usage_error_naming_it(sandbox: Sandbox, tmp_path: Path) -> None:
@@ -124,8 +185,37 @@ def test_a_progress_bar_on_a_terminal_for_more_than_one_chunk(sandbox: Sandbox) 
     terminal = _Terminal()
     status, _, err = cancel(sandbox, *opened, stderr=terminal)
     assert status == 0
-    assert err.endswith("] 25/25 orders\n")
+    assert err.endswith("] 25/25 orders\x1b[K\n")
     assert "\r[" in err
+    # Part-way, the time left at the pace so far; the line is cleared after it.
+    assert re.search(r"\] (10|20)/25 orders, ETA \d+ s\x1b\[K", err), err
+
+
+def test_progress_lines_without_a_terminal_for_a_long_batch(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened = sandbox.control.seed_orders(CONTRACT, generate=25)
+    status, _, err = cancel(sandbox, *opened)
+    assert (status, err) == (0, ""), "a batch shorter than PROGRESS_LINE_EVERY prints nothing"
+    monkeypatch.setattr(cli, "PROGRESS_LINE_EVERY", 0.0)  # every chunk is "long enough"
+    opened = sandbox.control.seed_orders(CONTRACT, generate=25)
+    status, _, err = cancel(sandbox, *opened)
+    assert status == 0
+    lines = err.splitlines()
+    assert lines, "progress lines on a stderr that is not a terminal"
+    assert all(re.fullmatch(r"htx-swap: (10|20)/25 orders settled, ETA \d+ s", line)
+               for line in lines), lines  # fmt: skip
+    assert "\r" not in err
+    assert "\x1b" not in err
+    status, _, err = cancel(sandbox, *sandbox.control.seed_orders(CONTRACT, generate=25), "--json")
+    assert (status, err) == (0, ""), "--json: stderr stays quiet"
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"), [(0.2, "1 s"), (59.4, "59 s"), (60, "1 min 0 s"), (605, "10 min 5 s")]
+)
+def test_the_eta_reads_in_seconds_then_minutes(seconds: float, shown: str) -> None:
+    assert cli._eta(seconds) == shown
 
 
 def test_an_unknown_contract_exits_2_and_still_tables_every_order(sandbox: Sandbox) -> None:

@@ -30,12 +30,14 @@ import logging
 import math
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import IO, Any, NoReturn
 
 from . import (
     CancellationInterrupted,
+    CancelResult,
     Credentials,
     HtxApiError,
     HtxAuthError,
@@ -497,19 +499,81 @@ def _read_ids(args: argparse.Namespace, stdin: IO[str]) -> list[str]:
                 f"{name} is not UTF-8 text; order IDs are decimal digits separated by spaces, "
                 "commas or newlines"
             ) from None
-        order_ids.extend(text.lstrip("\ufeff").replace(",", " ").split())
-    if not order_ids:
+        order_ids.extend(_ids_in(text.lstrip("\ufeff"), name))
+    elif not order_ids:
         raise InvalidRequestError("no order IDs given: pass IDs as arguments or with --from-file")
     return order_ids
 
 
-def _progress_bar(stream: IO[str]) -> Callable[[int, int], None]:
+def _ids_in(text: str, name: str) -> list[str]:
+    """The IDs in a file: separated by spaces, commas or newlines, each maybe in quotes (`jq`
+    without -r); or JSON: the document `trailing list --json` prints, or JSON lines (each an ID
+    or an object with "order_id")."""
+    stripped = text.strip()
+    if not stripped.startswith(("{", "[")):
+        return [token.strip("\"'") for token in stripped.replace(",", " ").split()]
+    try:
+        documents = [json.loads(stripped)]
+    except ValueError:
+        try:
+            documents = [json.loads(line) for line in stripped.splitlines() if line.strip()]
+        except ValueError:
+            raise InvalidRequestError(
+                f"{name} starts like JSON but is neither one JSON document nor JSON lines"
+            ) from None
+    order_ids: list[str] = []
+    for document in documents:
+        if isinstance(document, dict) and isinstance(document.get("orders"), list):
+            document = document["orders"]  # the document `trailing list --json` prints
+        for item in document if isinstance(document, list) else [document]:
+            value = item.get("order_id") if isinstance(item, dict) else item
+            if not isinstance(value, str | int) or isinstance(value, bool):
+                raise InvalidRequestError(
+                    f'{name}: expected order IDs, or objects with an "order_id"; '
+                    f"got {printable(json.dumps(item))[:60]}"
+                )
+            order_ids.append(str(value))
+    return order_ids
+
+
+# Without a terminal (stderr to a file or a pipe), a progress line at most this often (seconds):
+# a long batch is never silent, a short one prints nothing.
+PROGRESS_LINE_EVERY = 5.0
+
+
+def _orders(count: int) -> str:
+    return f"{count} order" if count == 1 else f"{count} orders"
+
+
+def _eta(seconds: float) -> str:
+    whole = max(1, round(seconds))
+    return f"{whole} s" if whole < 60 else f"{whole // 60} min {whole % 60} s"
+
+
+def _progress(
+    stream: IO[str], clock: Callable[[], float], *, terminal: bool
+) -> Callable[[int, int], None]:
+    """A bar redrawn in place on a terminal; elsewhere a line every PROGRESS_LINE_EVERY s. Both
+    with the time left at the pace so far."""
+    started = last_line = clock()
+
     def show(settled: int, total: int) -> None:
-        width = 30
-        filled = width * settled // total
-        stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {settled}/{total} orders")
-        if settled == total:
-            stream.write("\n")
+        nonlocal last_line
+        now = clock()
+        left = ""
+        if 0 < settled < total:
+            left = f", ETA {_eta((now - started) / settled * (total - settled))}"
+        if terminal:
+            width = 30
+            filled = width * settled // total
+            bar = f"[{'#' * filled}{'.' * (width - filled)}]"
+            # \x1b[K clears what a longer ETA left on the line.
+            stream.write(f"\r{bar} {settled}/{_orders(total)}{left}\x1b[K")
+            if settled == total:
+                stream.write("\n")
+        elif now - last_line >= PROGRESS_LINE_EVERY and settled < total:
+            last_line = now
+            stream.write(f"htx-swap: {settled}/{_orders(total)} settled{left}\n")
         stream.flush()
 
     return show
@@ -519,12 +583,22 @@ def _cancel(args: argparse.Namespace, stdin: IO[str], out: IO[str], err: IO[str]
     # Checked before credentials are read or a sandbox starts: bad input is a usage error.
     if args.margin_mode == "isolated":
         validate_contract_code(args.contract_code)
-    order_ids = normalize_order_ids(_read_ids(args, stdin))
+    given = _read_ids(args, stdin)
+    if not given:  # an empty file or pipe (`trailing list` found nothing open): nothing to do
+        if args.json:
+            out.write(cancel_json(CancelResult()))
+        source = "stdin" if args.from_file == "-" else args.from_file
+        err.write(f"htx-swap: nothing to cancel: no order IDs in {source}\n")
+        return EXIT_OK
+    order_ids = normalize_order_ids(given)
     error: HtxApiError | HtxTransportError | None = None
     interrupted = False
     with _client(args, seed=order_ids) as client:
         chunks = -(-len(order_ids) // MAX_ORDER_IDS_PER_REQUEST)
-        progress = _progress_bar(err) if chunks > 1 and err.isatty() and not args.json else None
+        clock = time.monotonic if args.waits is None else args.waits.monotonic
+        terminal = err.isatty()
+        shown = chunks > 1 and not args.json
+        progress = _progress(err, clock, terminal=terminal) if shown else None
         try:
             result = client.cancel_trailing_orders(
                 args.contract_code, order_ids, progress=progress, **_contract(args)
@@ -537,7 +611,11 @@ def _cancel(args: argparse.Namespace, stdin: IO[str], out: IO[str], err: IO[str]
         except CancellationInterrupted as interrupt:
             # Ctrl-C: what was settled is known; the rest is reported unresolved.
             result, interrupted = interrupt.result, True
-        if progress is not None and len(result.cancelled) + len(result.failed) < len(order_ids):
+        if (
+            terminal
+            and progress is not None
+            and len(result.cancelled) + len(result.failed) < len(order_ids)
+        ):
             err.write("\n")  # the bar stopped short of the end: end its line
     if args.json:
         out.write(cancel_json(result))
