@@ -36,6 +36,23 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def _running() -> Any:
+    """``htx_sandbox.running``, or a failure saying which extra to install (not a bare
+    ModuleNotFoundError from inside the server)."""
+    try:  # the server imports them only once started: ask now, to name the extra
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError as error:
+        pytest.fail(
+            f"the htx_sandbox fixture needs the sandbox extra ({error.name} is missing): "
+            "pip install 'htx-swap[sandbox]'",
+            pytrace=False,
+        )
+    from htx_sandbox._server import running
+
+    return running
+
+
 @pytest.fixture
 def htx_sandbox_orders() -> int:
     """How many open isolated orders `htx_sandbox` seeds when its marker doesn't say; override
@@ -50,8 +67,7 @@ def htx_sandbox(request: pytest.FixtureRequest, htx_sandbox_orders: int) -> Iter
     It seeds `htx_sandbox_orders` open orders (the marker's `orders` wins) and, with any, the
     realistic mix (`Sandbox.seeded`) unless `mix=False`.
     """
-    from htx_sandbox._server import running
-
+    running = _running()
     marker = request.node.get_closest_marker("htx_sandbox")
     options: dict[str, Any] = dict(marker.kwargs) if marker is not None else {}
     options.setdefault("orders", htx_sandbox_orders)
@@ -63,7 +79,5 @@ def htx_sandbox(request: pytest.FixtureRequest, htx_sandbox_orders: int) -> Iter
 @pytest.fixture(scope="session")
 def htx_sandbox_session() -> Iterator[Sandbox]:
     """One sandbox (default settings) shared by the session; `control.reset()` between uses."""
-    from htx_sandbox._server import running
-
-    with running() as sandbox:
+    with _running()() as sandbox:
         yield sandbox

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+
+import htx_swap
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,6 +43,20 @@ def test_each_import_package_ships_typed(wheel: zipfile.ZipFile, package: str) -
 def test_nothing_but_the_three_packages_is_shipped(wheel: zipfile.ZipFile) -> None:
     tops = {name.split("/")[0] for name in wheel.namelist() if ".dist-info/" not in name}
     assert tops == {"htx_swap", "htx_swap_client", "htx_sandbox"}
+
+
+def test_the_license_version_and_summary_ship(wheel: zipfile.ZipFile) -> None:
+    [license_file] = [n for n in wheel.namelist() if n.endswith(".dist-info/licenses/LICENSE")]
+    assert wheel.read(license_file) == (ROOT / "LICENSE").read_bytes()
+    metadata = _metadata(wheel, "METADATA")
+    assert "License-Expression: MIT" in metadata
+    assert "License-File: LICENSE" in metadata
+    version = re.search(r"^Version: (.+)$", metadata, re.MULTILINE)
+    assert version is not None
+    assert version[1] == htx_swap.__version__
+    summary = re.search(r"^Summary: (.+)$", metadata, re.MULTILINE)
+    assert summary is not None
+    assert "trailing orders (place, list, cancel, cancel-all, history)" in summary[1]
 
 
 def test_the_command_and_the_pytest_plugin_are_registered(wheel: zipfile.ZipFile) -> None:

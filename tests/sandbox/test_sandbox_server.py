@@ -237,6 +237,21 @@ def test_session_fixture_is_shared(htx_sandbox_session: Sandbox, client: httpx.C
     assert cancel(client, htx_sandbox_session, "1").json()["status"] == "ok"
 
 
+@pytest.mark.parametrize("missing", ["uvicorn", "starlette"])
+def test_the_fixture_without_the_sandbox_extra_says_which_extra_to_install(
+    monkeypatch: pytest.MonkeyPatch, missing: str
+) -> None:
+    from htx_sandbox import pytest_plugin
+
+    monkeypatch.setitem(sys.modules, missing, None)  # makes `import <missing>` fail
+    with pytest.raises(pytest.fail.Exception) as failed:
+        pytest_plugin._running()
+    assert str(failed.value) == (
+        f"the htx_sandbox fixture needs the sandbox extra ({missing} is missing): "
+        "pip install 'htx-swap[sandbox]'"
+    )
+
+
 CHEAP_IMPORT = """
 import sys
 import htx_sandbox, htx_sandbox.pytest_plugin

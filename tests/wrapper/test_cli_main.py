@@ -19,7 +19,7 @@ from virtual_time import RecordingWaits
 
 import htx_sandbox
 from htx_sandbox import Sandbox
-from htx_swap import HtxTransportError, SwapClient
+from htx_swap import HtxTransportError, SwapClient, __version__
 from htx_swap import _cli as cli
 
 CONTRACT = "BTC-USDT"
@@ -156,6 +156,12 @@ def test_a_missing_file_is_a_usage_error_naming_it(sandbox: Sandbox, tmp_path: P
     status, out, err = cancel(sandbox, "--from-file", str(missing))
     assert (status, out) == (2, "")
     assert err == f"htx-swap: error: No such file or directory: {missing}\n"
+
+
+def test_version_prints_the_package_s(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        run("--version")
+    assert (caught.value.code, capsys.readouterr().out) == (0, f"htx-swap {__version__}\n")
 
 
 def test_an_unknown_option_exits_2_with_one_line() -> None:

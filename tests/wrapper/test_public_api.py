@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import inspect
+import re
 import subprocess
 import sys
 import typing
@@ -35,6 +37,11 @@ INTENDED = {
     "TrailingOrderStatus",
     "generated_client",
 }
+
+
+def test_the_version_is_the_distribution_s() -> None:
+    assert htx_swap.__version__ == importlib.metadata.version("htx-swap")
+    assert re.fullmatch(r"\d+\.\d+\.\d+", htx_swap.__version__)
 
 
 def test_all_is_exactly_the_intended_names() -> None:

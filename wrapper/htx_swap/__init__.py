@@ -20,6 +20,8 @@ from ._generated import generated_client
 from ._orders import PlacedTrailingOrder, TrailingOrder, TrailingOrderStatus
 from ._results import CancelAllResult, CancelResult, OrderFailure
 
+__version__ = "0.1.0"
+
 __all__ = [
     "AsyncSwapClient",
     "CancelAllResult",

@@ -48,6 +48,7 @@ from . import (
     InvalidRequestError,
     SwapClient,
     TrailingOrderStatus,
+    __version__,
 )
 from ._client import (
     BASE_URL_ENV,
@@ -134,6 +135,7 @@ def _add_choice(
 
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="htx-swap", description="HTX USDT-margined swap from the shell.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     trailing = commands.add_parser("trailing", help="trailing orders")
     actions = trailing.add_subparsers(dest="action", required=True, parser_class=_Parser)
