@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 import subprocess
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = Path(__file__).resolve().parent
+# A parameter's repr that holds an address: `<memory at 0x7f...>`, `<... object at 0x...>`.
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
@@ -17,6 +20,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under pytest-xdist (`make test`: --dist loadgroup), the tests that share a module- or
     session-scoped fixture of this suite run on one worker, so that fixture is built once (a
     published spec, a generated client, a benchmark run) rather than once per worker."""
+    unstable = [item.nodeid for item in items if _ADDRESS.search(item.nodeid)]
+    if unstable:  # each worker would collect other IDs, and pytest-xdist refuses to run
+        raise pytest.UsageError(
+            "test IDs with a memory address (give the parameters ids=...): " + ", ".join(unstable)
+        )
     for item in items:
         group = _shared_fixture_group(item)
         if group is not None:
