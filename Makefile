@@ -107,13 +107,15 @@ typecheck: $(VENV)/.installed
 # starts, which would count the sandbox's module-level lines as never run. The tests run in
 # PYTEST_WORKERS pytest-xdist workers (0: in this process), each measured like any subprocess
 # (the .pth above), and their data combined with the rest. More workers than cores: much of
-# the suite waits on servers and subprocesses. --dist loadgroup keeps the tests that share an
-# expensive fixture on one worker (@pytest.mark.xdist_group), so it is built once.
+# the suite waits on servers and subprocesses. --dist loadfile keeps each test file on one
+# worker, so a module-scoped fixture is built once (pytest-xdist 3.8's loadgroup has no effect
+# under pytest 9); session fixtures that every worker would build are shared across workers
+# (tests/conftest.py, _once_per_run).
 PYTEST_WORKERS ?= 4
 pytest: setup $(CHROMIUM) $(JAVA) $(GO) $(GO_VALIDATOR) $(CARGO) $(RUST_CRATES) $(REDIS_SERVER)
 	$(BIN)/python -m coverage erase
 	COVERAGE_ON_IMPORT=$(CURDIR)/pyproject.toml $(BIN)/python -m coverage run -m pytest \
-	  -n $(PYTEST_WORKERS) --dist loadgroup
+	  -n $(PYTEST_WORKERS) --dist loadfile
 	$(BIN)/python -m coverage combine --quiet
 	$(BIN)/python -m coverage report
 	@for package in wrapper sandbox; do \

@@ -85,9 +85,9 @@ def test_a_placement_whose_reply_was_lost_exits_1_with_its_candidates(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--volume", "1.5"], "volume"),
-        (["--callback-rate", "0.0001"], "callback_rate"),
-        (["--active-price", "nan"], "active_price"),
+        (["--volume", "1.5"], "--volume"),
+        (["--callback-rate", "0.0001"], "--callback-rate"),  # the flag, not the library's name
+        (["--active-price", "nan"], "--active-price"),
         (["--margin-mode", "isolated", "--pair", "BTC-USDT"], "cross margin only"),
     ],
 )
@@ -113,7 +113,7 @@ def test_list_prints_a_table_of_every_open_order(sandbox: Sandbox) -> None:
     lines = finished.stdout.splitlines()
     assert lines[0].split()[:3] == ["ORDER", "ID", "CONTRACT"]
     assert sorted(line.split()[0] for line in lines[1:-1]) == sorted(opened)
-    assert lines[-1] == "60 order(s)"
+    assert lines[-1] == "60 orders"
 
 
 def test_list_json_keeps_exact_numbers_as_strings(sandbox: Sandbox) -> None:

@@ -44,6 +44,7 @@ PLACE: dict[str, Any] = {
     "active_price": "40000",
     "order_price_type": "optimal_5",
     "offset": "open",
+    "lever_rate": 5,  # HTX refuses an opening order without it (so does the client)
 }
 
 

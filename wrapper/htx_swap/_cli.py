@@ -29,6 +29,7 @@ import json
 import logging
 import math
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -58,6 +59,8 @@ from ._client import (
 )
 from ._codes import HtxCode
 from ._engine import Waits
+from ._operations import FAMILIES
+from ._placing import check_place
 from ._render import (
     cancel_all_json,
     cancel_json,
@@ -110,7 +113,15 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-TRADE_TYPE_HELP = "HTX's trade_type filter"
+TRADE_TYPE_HELP = (
+    "which orders: 0 all (default), 1 buy long, 2 sell short, 3 buy short, 4 sell long; "
+    "in one-way mode 17 buy, 18 sell"
+)
+ENVIRONMENT_HELP = (
+    f"environment: HTX_ACCESS_KEY and HTX_SECRET_KEY (the API key pair; not needed with "
+    f"--sandbox), {BASE_URL_ENV} (where to send when --base-url is not given; "
+    f"`htx-swap sandbox` prints all three)"
+)
 
 
 def _add_choice(
@@ -134,10 +145,14 @@ def _add_choice(
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="htx-swap", description="HTX USDT-margined swap from the shell.")
+    parser = _Parser(
+        prog="htx-swap",
+        description="HTX USDT-margined swap from the shell.",
+        epilog=ENVIRONMENT_HELP,
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    trailing = commands.add_parser("trailing", help="trailing orders")
+    trailing = commands.add_parser("trailing", help="trailing orders", epilog=ENVIRONMENT_HELP)
     actions = trailing.add_subparsers(dest="action", required=True, parser_class=_Parser)
     common = _common_options()
 
@@ -157,6 +172,11 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_choice(place, "--order-price-type", ORDER_PRICE_TYPES, required=True)
     _add_choice(place, "--offset", PLACE_OFFSETS)
     place.add_argument("--lever-rate", type=_bounded(1, MAX_LEVER_RATE))
+    place.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check the order and print the request body it would send; send nothing",
+    )
     # Neither flag: reduce_only is left out and HTX applies its default.
     place.add_argument(
         "--reduce-only",
@@ -171,7 +191,7 @@ def _build_parser() -> argparse.ArgumentParser:
         description="List the open trailing orders of a contract (on cross margin: of a pair, "
         "or all), page by page.",
     )
-    _contract_options(listing, contract_type=False, required=False)
+    _contract_options(listing, contract_type=False, need="required on isolated margin")
     _add_choice(listing, "--trade-type", TRADE_TYPES, help=TRADE_TYPE_HELP, type=int)
 
     history = actions.add_parser(
@@ -180,7 +200,7 @@ def _build_parser() -> argparse.ArgumentParser:
         help="read the trailing order history",
         description="Trailing orders that ended (submitted on trigger, failed, cancelled).",
     )
-    _contract_options(history, contract_type=False, required=False)
+    _contract_options(history, contract_type=False, need="required; on cross margin, or --pair")
     history.add_argument(
         "--status",
         type=_history_states,
@@ -221,6 +241,10 @@ def _build_parser() -> argparse.ArgumentParser:
     _contract_options(cancel_all, contract_type=True)
     _add_choice(cancel_all, "--direction", DIRECTIONS)
     _add_choice(cancel_all, "--offset", CANCEL_ALL_OFFSETS)
+    for action in (place, listing, history, cancel, cancel_all):
+        action.epilog = (
+            f"{action.epilog}; {ENVIRONMENT_HELP}" if action.epilog else ENVIRONMENT_HELP
+        )
 
     sandbox = commands.add_parser(
         "sandbox",
@@ -290,9 +314,11 @@ def _common_options() -> _Parser:
 
 
 def _contract_options(
-    parser: argparse.ArgumentParser, *, contract_type: bool, required: bool = True
+    parser: argparse.ArgumentParser,
+    *,
+    contract_type: bool,
+    need: str = "required; on cross margin, or --pair with --contract-type",
 ) -> None:
-    need = "required on isolated margin" if required else "optional on cross margin"
     parser.add_argument("--contract-code", help=f"e.g. BTC-USDT ({need})")
     parser.add_argument("--pair", help="cross margin: the pair instead, e.g. BTC-USDT")
     if contract_type:
@@ -406,6 +432,8 @@ def _import_sandbox() -> Any:
 
 
 def _place(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    if args.dry_run:
+        return _place_dry_run(args, out, err)
     with _client(args) as client:
         try:
             placed = client.place_trailing_order(
@@ -438,6 +466,31 @@ def _place(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         out.write(placed_json(placed))
     else:
         write_placed(placed, out)
+    return EXIT_OK
+
+
+def _place_dry_run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    """Check the order as placing would, print the request body, send nothing."""
+    request = check_place(
+        args.contract_code,
+        direction=args.direction,
+        volume=args.volume,
+        callback_rate=args.callback_rate,
+        active_price=args.active_price,
+        order_price_type=args.order_price_type,
+        offset=args.offset,
+        lever_rate=args.lever_rate,
+        reduce_only=args.reduce_only,
+        **_contract(args),
+    )
+    path = FAMILIES[request.margin_mode].place.path
+    where = (
+        "an embedded sandbox"
+        if args.sandbox
+        else resolve_base_url(args.base_url, allow_insecure_http=args.allow_insecure_http)
+    )
+    err.write(f"htx-swap: dry run, nothing sent: POST {path} to {where} with this body\n")
+    out.write(json.dumps(request.body().to_dict(), ensure_ascii=True) + "\n")
     return EXIT_OK
 
 
@@ -628,9 +681,39 @@ def _cancel(args: argparse.Namespace, stdin: IO[str], out: IO[str], err: IO[str]
         err.write("htx-swap: interrupted; orders not reported cancelled or failed are unresolved\n")
         return EXIT_INTERRUPTED
     if error is not None:
-        err.write(f"htx-swap: error: {_describe(error)}\n")
-        return EXIT_USAGE if _is_usage_error(error) else EXIT_NOT_DONE
+        return _report(args, err, error)
     return EXIT_OK if result.all_cancelled else EXIT_NOT_DONE
+
+
+def _report(args: argparse.Namespace, err: IO[str], error: HtxError) -> int:
+    """The error on stderr (a JSON object with --json); returns the exit status it means."""
+    status = EXIT_USAGE if _is_usage_error(error) else EXIT_NOT_DONE
+    return _say_error(args, err, _describe(error), status, error)
+
+
+def _say_error(
+    args: argparse.Namespace,
+    err: IO[str],
+    message: str,
+    status: int,
+    error: BaseException | None = None,
+) -> int:
+    if getattr(args, "json", False):
+        err.write(
+            json.dumps(
+                {
+                    "error": message,
+                    "kind": type(error).__name__ if error is not None else None,
+                    "err_code": getattr(error, "err_code", None),
+                    "exit_status": status,
+                },
+                ensure_ascii=True,
+            )
+            + "\n"
+        )
+    else:
+        err.write(f"htx-swap: error: {message}\n")
+    return status
 
 
 def _is_usage_error(error: HtxError) -> bool:
@@ -649,8 +732,26 @@ def _log_attempts(stream: IO[str]) -> None:
     logger.setLevel(logging.DEBUG)
 
 
+# The library's parameter names, as this command's flags: a message names what the user typed.
+_FLAGS = re.compile(
+    r"\b(contract_code|contract_type|callback_rate|active_price|order_price_type|lever_rate"
+    r"|reduce_only|trade_type|sort_by)\b"
+    r"|^(volume|offset|direction|pair|days|status)\b"
+    r"|(?<=, or )pair\b"
+)
+_ORDER_ID_POSITION = re.compile(r"\border_ids\[(\d+)\]")
+
+
+def _flags(text: str) -> str:
+    """``volume must be...`` as ``--volume must be...``; ``order_ids[1]`` as ``ID 2``."""
+    text = _ORDER_ID_POSITION.sub(lambda found: f"ID {int(found[1]) + 1}", text)
+    return _FLAGS.sub(lambda found: "--" + found[0].replace("_", "-"), text)
+
+
 def _describe(error: BaseException) -> str:
     text = printable(str(error))
+    if isinstance(error, InvalidRequestError):
+        text = _flags(text)
     if isinstance(error, HtxRateLimitError):
         return f"{text} (rate limit outlived the retries; the orders left are unresolved)"
     if isinstance(error, HtxAuthError):
@@ -730,13 +831,10 @@ def main(
         _silence_stdout(out)
         return EXIT_BROKEN_PIPE
     except HtxError as error:
-        err.write(f"htx-swap: error: {_describe(error)}\n")
-        return EXIT_USAGE if _is_usage_error(error) else EXIT_NOT_DONE
+        return _report(args, err, error)
     except OSError as error:
-        err.write(
-            f"htx-swap: error: {error.strerror or error}: {error.filename or ''}\n".rstrip() + "\n"
-        )
-        return EXIT_USAGE
+        message = f"{error.strerror or error}: {error.filename or ''}".rstrip().rstrip(":")
+        return _say_error(args, err, message, EXIT_USAGE, error)
     except KeyboardInterrupt:
         err.write("htx-swap: interrupted\n")
         return EXIT_INTERRUPTED

@@ -18,7 +18,7 @@ from attrs import asdict, frozen
 from htx_swap_client.types import UNSET
 
 from ._engine import Answered, Call, Engine, Refused, Scope, Unsettled, Work
-from ._errors import HtxTransportError, HtxUnknownOutcomeError
+from ._errors import HtxTransportError, HtxUnknownOutcomeError, InvalidRequestError
 from ._listing import Listing, plan_open_orders
 from ._operations import FAMILIES
 from ._orders import MarginMode, PlacedTrailingOrder, TrailingOrder
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from htx_swap_client.models.trailing_order_offset import TrailingOrderOffset
     from htx_swap_client.models.trailing_order_price_type import TrailingOrderPriceType
 
-__all__ = ["PlaceRequest", "Placing", "plan_place"]
+__all__ = ["PlaceRequest", "Placing", "check_place", "plan_place"]
 
 # HTX's clock may be this far from ours without refusing a signature (12001): an order created
 # by the lost attempt is at most this much "older" than our clock says the attempt began. Used
@@ -200,8 +200,12 @@ class Placing(Work[PlacedTrailingOrder]):
         )
 
 
-def plan_place(
-    engine: Engine,
+def plan_place(engine: Engine, contract_code: object, **arguments: Any) -> Placing:
+    """A placement of the order ``check_place`` checks (nothing is sent until the engine runs)."""
+    return Placing(engine, check_place(contract_code, **arguments))
+
+
+def check_place(
     contract_code: object,
     *,
     margin_mode: object,
@@ -216,12 +220,15 @@ def plan_place(
     lever_rate: object,
     reduce_only: object,
     params: Mapping[str, Any] | None = None,
-) -> Placing:
+) -> PlaceRequest:
     """Check every parameter before any byte is sent (InvalidRequestError naming the value)."""
     contract = validate_contract(
         margin_mode, contract_code, pair=pair, contract_type=contract_type, pair_needs_type=True
     )
-    request = PlaceRequest(
+    if offset == "open" and lever_rate is None:
+        # HTX refuses an opening order without its leverage (1066, a parameter missing).
+        raise InvalidRequestError("lever_rate is required with offset='open'")
+    return PlaceRequest(
         margin_mode=contract.margin_mode,
         contract_code=contract.contract_code,
         pair=contract.pair,
@@ -236,7 +243,6 @@ def plan_place(
         reduce_only=validate_reduce_only(reduce_only),
         extra=params,
     )
-    return Placing(engine, request)
 
 
 def _where(request: PlaceRequest) -> str:

@@ -47,6 +47,10 @@ def printable(text: str) -> str:
     )
 
 
+def _count(orders: int) -> str:
+    return f"{orders} order" if orders == 1 else f"{orders} orders"
+
+
 def _table(out: IO[str], header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
     """Columns as wide as their widest cell; every cell escaped."""
     lines = [list(header), *([printable(cell) for cell in row] for row in rows)]
@@ -83,7 +87,7 @@ def write_cancel_table(order_ids: Sequence[str], result: CancelResult, out: IO[s
         line = f"{order_id:<{id_width}}  {outcome:<10}  {code:>5}  {printable(message)}"
         out.write(line.rstrip() + "\n")
     out.write(
-        f"{len(rows)} orders: {len(result.cancelled)} cancelled, {len(result.failed)} failed, "
+        f"{_count(len(rows))}: {len(result.cancelled)} cancelled, {len(result.failed)} failed, "
         f"{len(result.unresolved)} unresolved\n"
     )
 
@@ -215,7 +219,7 @@ def write_orders_table(orders: Iterable[TrailingOrder], out: IO[str], *, history
         rows.append(row)
     if rows:
         _table(out, header, rows)
-    out.write(f"{len(rows)} order(s)\n")
+    out.write(f"{_count(len(rows))}\n")
     return len(rows)
 
 

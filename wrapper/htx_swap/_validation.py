@@ -385,7 +385,8 @@ MIN_CALLBACK_RATE = Decimal("0.001")
 MAX_HISTORY_DAYS = 90
 # Beyond this many significant digits a float is not the decimal its writer meant (0.1 + 0.2).
 _FLOAT_DIGITS = 15
-_DECIMAL_TEXT = re.compile(r"[0-9]+(\.[0-9]+)?", re.ASCII)
+# A minus sign is read (and then refused by the range check, which says what the range is).
+_DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?", re.ASCII)
 
 
 def validate_choice(name: str, value: object, choices: Sequence[_C]) -> _C:
