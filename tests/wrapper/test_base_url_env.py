@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 
@@ -70,4 +71,6 @@ def test_the_command_names_a_bad_htx_base_url(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("HTX_BASE_URL", "ftp://example.com")
     status, out, err = _list()
     assert (status, out) == (2, "")
-    assert err.startswith("htx-swap: error: environment variable HTX_BASE_URL: base_url must be")
+    assert json.loads(err)["error"].startswith(
+        "environment variable HTX_BASE_URL: base_url must be an http(s) URL"
+    )
