@@ -6,6 +6,7 @@ import fcntl
 import os
 import re
 import shutil
+import signal
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +14,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# pytest-xdist's workers ignore SIGINT (execnet does, so that Ctrl-C reaches the controller), and
+# an ignored signal stays ignored in every process they start: a test that presses Ctrl-C on the
+# command or a sandbox would wait for ever. The processes the tests start get Python's default.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 # A parameter's repr that holds an address: `<memory at 0x7f...>`, `<... object at 0x...>`.
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 
