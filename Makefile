@@ -106,12 +106,12 @@ typecheck: $(VENV)/.installed
 # coverage run, not pytest --cov: the htx_sandbox pytest plugin is imported before pytest-cov
 # starts, which would count the sandbox's module-level lines as never run. The tests run in
 # PYTEST_WORKERS pytest-xdist workers (0: in this process), each measured like any subprocess
-# (the .pth above), and their data combined with the rest. More workers than cores: much of
+# (the .pth above), and their data combined with the rest. One more worker than cores: much of
 # the suite waits on servers and subprocesses. --dist loadfile keeps each test file on one
 # worker, so a module-scoped fixture is built once (pytest-xdist 3.8's loadgroup has no effect
 # under pytest 9); session fixtures that every worker would build are shared across workers
 # (tests/conftest.py, _once_per_run).
-PYTEST_WORKERS ?= 4
+PYTEST_WORKERS ?= 3
 pytest: setup $(CHROMIUM) $(JAVA) $(GO) $(GO_VALIDATOR) $(CARGO) $(RUST_CRATES) $(REDIS_SERVER)
 	$(BIN)/python -m coverage erase
 	COVERAGE_ON_IMPORT=$(CURDIR)/pyproject.toml $(BIN)/python -m coverage run -m pytest \
