@@ -110,12 +110,14 @@ typecheck: $(VENV)/.installed
 # the suite waits on servers and subprocesses. --dist loadfile keeps each test file on one
 # worker, so a module-scoped fixture is built once (pytest-xdist 3.8's loadgroup has no effect
 # under pytest 9); session fixtures that every worker would build are shared across workers
-# (tests/conftest.py, _once_per_run).
+# (tests/conftest.py, _once_per_run). The few tests that hold a client to HTX's rate limits in
+# real time run afterwards, by themselves (marker `alone`, tests/conftest.py).
 PYTEST_WORKERS ?= 3
 pytest: setup $(CHROMIUM) $(JAVA) $(GO) $(GO_VALIDATOR) $(CARGO) $(RUST_CRATES) $(REDIS_SERVER)
 	$(BIN)/python -m coverage erase
 	COVERAGE_ON_IMPORT=$(CURDIR)/pyproject.toml $(BIN)/python -m coverage run -m pytest \
-	  -n $(PYTEST_WORKERS) --dist loadfile
+	  -n $(PYTEST_WORKERS) --dist loadfile -m "not alone"
+	COVERAGE_ON_IMPORT=$(CURDIR)/pyproject.toml $(BIN)/python -m coverage run -m pytest -m alone
 	$(BIN)/python -m coverage combine --quiet
 	$(BIN)/python -m coverage report
 	@for package in wrapper sandbox; do \

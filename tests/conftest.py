@@ -24,13 +24,34 @@ if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 
 
+# Tests that hold clients to HTX's rate limits in real time against a strict sandbox (not a
+# single 1032): starved of CPU by tests running beside them, the sandbox reads arrivals late and
+# refuses. Marked `alone`: `make test` runs them after the parallel part, by themselves.
+ALONE = (
+    "tests/reliability/test_concurrency.py::",
+    "tests/reliability/test_fault_soak.py::",
+    "::test_the_client_stays_under_a_strict_limit_without_a_single_1032",
+    "::test_the_async_client_stays_under_a_strict_limit_without_a_single_1032",
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "alone: run by make test after the parallel tests, with no test beside it"
+    )
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every pytest-xdist worker (`make test`) must collect the same test IDs."""
+    """Every pytest-xdist worker (`make test`) must collect the same test IDs; the tests in
+    ALONE are marked `alone`."""
     unstable = [item.nodeid for item in items if _ADDRESS.search(item.nodeid)]
     if unstable:  # each worker would collect other IDs, and pytest-xdist refuses to run
         raise pytest.UsageError(
             "test IDs with a memory address (give the parameters ids=...): " + ", ".join(unstable)
         )
+    for item in items:
+        if any(part in item.nodeid for part in ALONE):
+            item.add_marker(pytest.mark.alone)
 
 
 # The async client's transports: every async test of the client runs on each (issue 15).
