@@ -32,6 +32,7 @@ ALONE = (
     "tests/reliability/test_fault_soak.py::",
     "::test_the_client_stays_under_a_strict_limit_without_a_single_1032",
     "::test_the_async_client_stays_under_a_strict_limit_without_a_single_1032",
+    "::test_three_clients_of_one_account_through_the_store_are_not_refused",
 )
 
 
