@@ -33,6 +33,7 @@ ALONE = (
     "::test_the_client_stays_under_a_strict_limit_without_a_single_1032",
     "::test_the_async_client_stays_under_a_strict_limit_without_a_single_1032",
     "::test_three_clients_of_one_account_through_the_store_are_not_refused",
+    "::test_an_async_client_shares_the_store_with_a_sync_one",
 )
 
 

@@ -52,8 +52,8 @@ def test_every_help_names_the_environment(
 def test_trade_types_are_explained(capsys: pytest.CaptureFixture[str]) -> None:
     for action in ("list", "history"):
         text = help_of("trailing", action, capsys=capsys)
-        assert "--trade-type N which orders: 0 all (default), 1 buy long, 2 sell short" in text
-        assert "{0," not in text
+        assert "--trade-type TRADE_TYPE which orders: 0 all (default), 1 buy long" in text
+        assert "in one-way mode 17 buy, 18 sell: one of 0, 1, 2, 3, 4, 17, 18" in text
 
 
 def test_history_help_says_what_cross_margin_needs(capsys: pytest.CaptureFixture[str]) -> None:
