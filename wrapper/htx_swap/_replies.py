@@ -508,7 +508,8 @@ def _document_order(item: dict[str, Any], mode: MarginMode, history: bool) -> Tr
     callback_rate = _plain_number(get("callback_rate"))
     active_price = _plain_number(get("active_price"))
     created = _plain_time(created_at)
-    member: TrailingOrderStatus | int = _STATUSES.get(status, status)  # HTX's number if new
+    # A status HTX added later: TrailingOrderStatus makes it a member named for its number.
+    member = _STATUSES.get(status) or TrailingOrderStatus(status)
     if not history:
         return TrailingOrder(
             order_id=order_id,
