@@ -61,10 +61,19 @@ class TrailingOrderStatus(enum.IntEnum):
     def _missing_(cls, value: object) -> TrailingOrderStatus | None:
         if not isinstance(value, int) or isinstance(value, bool):
             return None  # not a status at all: ValueError, as for any enum
-        unknown = int.__new__(cls, value)
-        unknown._name_ = f"UNKNOWN_{value}"
-        unknown._value_ = value
-        return cls._value2member_map_.setdefault(value, unknown)  # type: ignore[return-value]
+        # Kept apart from _value2member_map_: a lookup there matches by hash, so once UNKNOWN_1
+        # was made, TrailingOrderStatus(True) would have found it.
+        known = _UNKNOWN_STATUSES.get(value)
+        if known is None:
+            known = int.__new__(cls, value)
+            known._name_ = f"UNKNOWN_{value}"
+            known._value_ = value
+            known = _UNKNOWN_STATUSES.setdefault(value, known)
+        return known
+
+
+# The members made for statuses HTX added later, one per number (see _missing_).
+_UNKNOWN_STATUSES: dict[int, TrailingOrderStatus] = {}
 
 
 @frozen
