@@ -510,47 +510,8 @@ def _document_order(item: dict[str, Any], mode: MarginMode, history: bool) -> Tr
     created = _plain_time(created_at)
     # A status HTX added later: TrailingOrderStatus makes it a member named for its number.
     member = _STATUSES.get(status) or TrailingOrderStatus(status)
-    if not history:
-        return TrailingOrder(
-            order_id=order_id,
-            contract_code=contract_code,
-            symbol=symbol,
-            margin_mode=mode,
-            margin_account=margin_account,
-            direction=direction,
-            offset=offset,
-            volume=volume,
-            lever_rate=lever_rate,
-            order_type=order_type,
-            order_source=source,
-            order_price_type=price_type,
-            status=member,
-            callback_rate=callback_rate,
-            active_price=active_price,
-            is_active=is_active == 1,
-            reduce_only=reduce_only == 1,
-            created_at=created,
-            contract_type=contract_type,
-            pair=pair,
-            business_type=business_type,
-            raw=MappingProxyType(item),
-        )
-    update_time, canceled_at = get("update_time"), get("canceled_at")
-    triggered_price, market_limit_price = get("triggered_price"), get("market_limit_price")
-    formula_price, real_volume = get("formula_price"), get("real_volume")
-    fail_code, fail_reason, relation = (
-        get("fail_code"),
-        get("fail_reason"),
-        get("relation_order_id"),
-    )
-    if not (
-        (fail_code is None or type(fail_code) is int)
-        and (fail_reason is None or type(fail_reason) is str)
-        and type(relation) is str
-        and (relation == "-1" or _ORDER_ID.fullmatch(relation))
-    ):
-        raise Refused
-    return TrailingOrder(
+    # The fields every order has; a history order has those of its ending too.
+    common: dict[str, Any] = dict(
         order_id=order_id,
         contract_code=contract_code,
         symbol=symbol,
@@ -569,6 +530,30 @@ def _document_order(item: dict[str, Any], mode: MarginMode, history: bool) -> Tr
         is_active=is_active == 1,
         reduce_only=reduce_only == 1,
         created_at=created,
+        contract_type=contract_type,
+        pair=pair,
+        business_type=business_type,
+        raw=MappingProxyType(item),
+    )
+    if not history:
+        return TrailingOrder(**common)
+    update_time, canceled_at = get("update_time"), get("canceled_at")
+    triggered_price, market_limit_price = get("triggered_price"), get("market_limit_price")
+    formula_price, real_volume = get("formula_price"), get("real_volume")
+    fail_code, fail_reason, relation = (
+        get("fail_code"),
+        get("fail_reason"),
+        get("relation_order_id"),
+    )
+    if not (
+        (fail_code is None or type(fail_code) is int)
+        and (fail_reason is None or type(fail_reason) is str)
+        and type(relation) is str
+        and (relation == "-1" or _ORDER_ID.fullmatch(relation))
+    ):
+        raise Refused
+    return TrailingOrder(
+        **common,
         update_time=None if update_time is None or update_time == 0 else _plain_time(update_time),
         canceled_at=None if canceled_at is None or canceled_at == 0 else _plain_time(canceled_at),
         triggered_price=None if triggered_price is None else _plain_number(triggered_price),
@@ -580,10 +565,6 @@ def _document_order(item: dict[str, Any], mode: MarginMode, history: bool) -> Tr
         formula_price=None if formula_price is None else _plain_number(formula_price),
         real_volume=_plain_number(real_volume),
         relation_order_id=None if relation == "-1" else relation,
-        contract_type=contract_type,
-        pair=pair,
-        business_type=business_type,
-        raw=MappingProxyType(item),
     )
 
 
