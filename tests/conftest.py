@@ -34,6 +34,9 @@ ALONE = (
     "::test_the_async_client_stays_under_a_strict_limit_without_a_single_1032",
     "::test_three_clients_of_one_account_through_the_store_are_not_refused",
     "::test_an_async_client_shares_the_store_with_a_sync_one",
+    # The bench's smoke run: starved, its rounds outlast the sandbox's 5 s keep-alive, and ccxt
+    # reuses a connection the server has closed (2 of 6 ccxt cancels failed beside 3 workers).
+    "tests/bench/test_bench_smoke.py::",
 )
 
 
