@@ -88,8 +88,16 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 # The generated parser's errors on a body that is neither envelope (HTML, truncated JSON, wrong
-# shapes). Caught only around a reply that arrived: anywhere else they are bugs, and propagate.
-_PARSE_ERRORS = (ValueError, TypeError, KeyError, AttributeError)
+# shapes, JSON nested too deep for Python's decoder, numbers too big for a float). Caught only
+# around a reply that arrived: anywhere else they are bugs, and propagate.
+_PARSE_ERRORS = (
+    ValueError,
+    TypeError,
+    LookupError,
+    AttributeError,
+    ArithmeticError,
+    RecursionError,
+)
 # Failures that prove nothing was sent: no connection was made.
 _NEVER_SENT = (
     httpx.ConnectError,
@@ -332,8 +340,9 @@ class Call(Generic[T]):
         if isinstance(reply, self.operation.reply_type):
             try:
                 value = self.operation.read(reply)
-            except UnreadableReply as error:
-                return self._lost(f"unreadable reply ({error})", latency, reached=True)
+            except (UnreadableReply, *_PARSE_ERRORS) as error:
+                problem = error if isinstance(error, UnreadableReply) else type(error).__name__
+                return self._lost(f"unreadable reply ({problem})", latency, reached=True)
             self._log(latency, "answered")
             self.outcome = Answered(value)
             return None

@@ -1,0 +1,87 @@
+"""Hostile replies and honest words (issue 22): what a probe of the landed code found.
+
+Each test serves a scripted reply to every client (sync, async, async on aiohttp) and checks
+what the caller is told: an unknown outcome when something may have been done, a refusal only
+when the reply proves nothing was, never a crash.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from htx_swap import (
+    CancelAllResult,
+    CancelResult,
+    HtxTransportError,
+    HtxUnknownOutcomeError,
+)
+
+from .hostile import IDS, KINDS, run
+from .scripted import Received, Reply, now_ms, ok, scripted
+
+
+def empty_page() -> dict[str, Any]:
+    data = {"orders": [], "current_page": 1, "total_page": 0, "total_size": 0}
+    return {"status": "ok", "data": data, "ts": now_ms()}
+
+
+def lists(request: Received) -> bool:
+    return request.path.endswith(("openorders", "hisorders"))
+
+
+# 1. A reply too deeply nested to decode is unreadable: unknown outcome, never a crash.
+
+DEEP = b"[" * 100_000 + b"]" * 100_000  # 200 KB, well under the size cap
+
+
+def _deep(request: Received, reply: Reply) -> None:
+    if lists(request):
+        reply.json(empty_page())
+    else:
+        reply.body(DEEP)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_deeply_nested_placement_reply_is_an_unknown_outcome(kind: str) -> None:
+    with scripted(_deep) as server:
+        error = run(kind, "place", server.base_url)
+    assert isinstance(error, HtxUnknownOutcomeError), repr(error)
+    assert error.candidates == ()
+    assert server.received[0].path.endswith("swap_track_order")
+    assert len(server.received) == 2, "not sent again; the open orders read once"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_deeply_nested_cancel_reply_keeps_what_was_settled(kind: str) -> None:
+    def script(request: Received, reply: Reply) -> None:
+        if request.order_ids[0] == IDS[0]:
+            reply.json(ok(request.order_ids))
+        else:
+            reply.body(DEEP)
+
+    with scripted(script) as server:
+        result = run(kind, "cancel", server.base_url, ids=IDS, max_retries=0)
+    assert result == CancelResult(cancelled=tuple(IDS[:10]), unresolved=tuple(IDS[10:]))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_deeply_nested_cancel_all_reply_is_incomplete(kind: str) -> None:
+    with scripted(_deep) as server:
+        result = run(kind, "cancel all", server.base_url, max_retries=0)
+    assert result == CancelAllResult(complete=False)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_deeply_nested_page_is_unreadable(kind: str) -> None:
+    with scripted(lambda request, reply: reply.body(DEEP)) as server:
+        error = run(kind, "list", server.base_url, max_retries=0)
+    assert isinstance(error, HtxTransportError), repr(error)
+    assert "unreadable" in str(error)
+
+
+def test_the_deep_reply_is_json_python_cannot_decode() -> None:
+    with pytest.raises(RecursionError):
+        json.loads(DEEP)
