@@ -15,6 +15,7 @@ import pytest
 from htx_swap import (
     CancelAllResult,
     CancelResult,
+    HtxApiError,
     HtxTransportError,
     HtxUnknownOutcomeError,
 )
@@ -85,3 +86,31 @@ def test_a_deeply_nested_page_is_unreadable(kind: str) -> None:
 def test_the_deep_reply_is_json_python_cannot_decode() -> None:
     with pytest.raises(RecursionError):
         json.loads(DEEP)
+
+
+# 2. A status HTX doesn't send, after the request went out, is an unknown outcome, not a refusal.
+
+
+@pytest.mark.parametrize("status", [201, 202, 302, 404])
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_unexpected_status_is_an_unknown_outcome_not_a_refusal(kind: str, status: int) -> None:
+    def script(request: Received, reply: Reply) -> None:
+        if lists(request):
+            reply.json(empty_page())
+        else:
+            cancel = request.path.endswith("swap_track_cancel")
+            reply.json(ok(request.order_ids if cancel else []), status=status)
+
+    with scripted(script) as server:
+        placed = run(kind, "place", server.base_url)
+        cancelled = run(kind, "cancel", server.base_url, ids=IDS, max_retries=0)
+        all_cancelled = run(kind, "cancel all", server.base_url)
+    assert isinstance(placed, HtxUnknownOutcomeError), repr(placed)
+    assert placed.candidates == ()
+    assert isinstance(cancelled, HtxTransportError), repr(cancelled)
+    assert not isinstance(cancelled, HtxApiError)
+    assert f"unexpected HTTP {status}" in str(cancelled)
+    assert cancelled.result is not None
+    assert cancelled.result.cancelled == ()
+    assert cancelled.result.failed == ()
+    assert all_cancelled == CancelAllResult(complete=False)

@@ -355,18 +355,20 @@ def test_a_second_12001_raises_auth_error(htx: respx.MockRouter) -> None:
     assert route.call_count == 2
 
 
-def test_an_unexpected_http_status_raises_api_error_with_the_status_not_an_htx_code(
+def test_an_unexpected_http_status_is_an_unknown_outcome_not_a_refusal(
     htx: respx.MockRouter,
 ) -> None:
+    """A 404 after the request went out proves nothing about what it did (issue 22, item 2)."""
     htx.post(ENDPOINT).mock(return_value=httpx.Response(404, text="not found"))
-    with _client() as client, pytest.raises(HtxApiError) as caught:
+    with _client() as client, pytest.raises(HtxTransportError) as caught:
         client.cancel_trailing_orders("BTC-USDT", ["1"])
-    assert type(caught.value) is HtxApiError
-    assert (caught.value.status_code, caught.value.err_code) == (404, None)
     assert caught.value.response is not None
     assert caught.value.response.status_code == 404
     assert caught.value.request is not None
-    assert str(caught.value) == "HTTP 404: unexpected HTTP 404 from https://api.hbdm.com"
+    assert caught.value.result == CancelResult(unresolved=("1",))
+    assert str(caught.value) == (
+        "unexpected HTTP 404 from https://api.hbdm.com: what the request did is unknown"
+    )
 
 
 @pytest.mark.parametrize(

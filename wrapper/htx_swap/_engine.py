@@ -42,6 +42,7 @@ from ._codes import (
     normalize_code,
 )
 from ._errors import (
+    AUTH_HTTP_STATUSES,
     CancellationInterrupted,
     HtxApiError,
     HtxError,
@@ -355,15 +356,32 @@ class Call(Generic[T]):
             return self._lost(f"HTTP {status}", latency, reached=True, headers=response.headers)
         self._log(latency, f"HTTP {status}")
         http = attempt.response
+        request = None if http is None else http.request
+        if status in AUTH_HTTP_STATUSES:
+            # A gateway refused the key or the address: nothing reached HTX.
+            self.scope.stop(
+                HtxApiError.for_status(
+                    status,
+                    f"unexpected HTTP {status} from {self._engine.base_url}",
+                    request=request,
+                    response=http,
+                )
+            )
+            self.outcome = Unsettled(f"HTTP {status}", self.maybe_applied)
+            return None
+        # Any other status HTX doesn't send (201, 202, 3xx, 404...) proves nothing about what
+        # was done with a request that went out: the outcome is unknown, not a refusal. Every
+        # request would meet the same answer, so nothing more is sent.
+        self.maybe_applied = True
         self.scope.stop(
-            HtxApiError.for_status(
-                status,
-                f"unexpected HTTP {status} from {self._engine.base_url}",
-                request=None if http is None else http.request,
+            HtxTransportError(
+                f"unexpected HTTP {status} from {self._engine.base_url}: "
+                "what the request did is unknown",
+                request=request,
                 response=http,
             )
         )
-        self.outcome = Unsettled(f"HTTP {status}", self.maybe_applied)
+        self.outcome = Unsettled(f"HTTP {status}", True)
         return None
 
     def judge_failure(

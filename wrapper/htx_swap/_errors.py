@@ -147,11 +147,14 @@ class HtxTransportError(HtxError):
         *,
         result: CancelResult | None = None,
         request: httpx.Request | None = None,
+        response: httpx.Response | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.result = result
         self.request = request
+        self.response = response
+        """The reply that could not be read as an answer, when one arrived."""
 
     def __str__(self) -> str:
         return self.message
