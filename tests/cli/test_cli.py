@@ -96,6 +96,7 @@ def test_json_prints_one_object_and_nothing_else(sandbox: Sandbox) -> None:
         "cancelled": list(opened),
         "failed": [{"order_id": UNKNOWN, "err_code": 1061, "err_msg": "This order doesn't exist."}],
         "unresolved": [],
+        "not_sent": [],
     }
     assert finished.stdout.count("\n") == 1
 
@@ -121,6 +122,7 @@ def test_embedded_sandbox_needs_no_credentials() -> None:
         "cancelled": ["11", "12"],
         "failed": [],
         "unresolved": [],
+        "not_sent": [],
     }
 
 
@@ -178,7 +180,7 @@ def test_a_rejected_secret_exits_2_and_never_shows_the_secret(sandbox: Sandbox) 
     assert "Traceback" not in finished.stderr
 
 
-def test_an_unreachable_exchange_exits_1_with_every_order_unresolved() -> None:
+def test_an_unreachable_exchange_exits_1_with_every_order_not_sent() -> None:
     finished = run(
         "trailing",
         "cancel",
@@ -191,7 +193,13 @@ def test_an_unreachable_exchange_exits_1_with_every_order_unresolved() -> None:
         env={"HTX_ACCESS_KEY": "k", "HTX_SECRET_KEY": "s"},
     )
     assert finished.returncode == 1
-    assert json.loads(finished.stdout) == {"cancelled": [], "failed": [], "unresolved": ["5"]}
+    # No connection was made: the order is known untouched (issue 22, item 8).
+    assert json.loads(finished.stdout) == {
+        "cancelled": [],
+        "failed": [],
+        "unresolved": [],
+        "not_sent": ["5"],
+    }
     assert "cannot reach http://127.0.0.1:9" in finished.stderr
 
 

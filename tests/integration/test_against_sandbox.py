@@ -145,7 +145,12 @@ def test_wrong_secret_raises_auth_error_and_sends_nothing_else(sandbox: Sandbox)
     ):
         client.cancel_trailing_orders(CONTRACT, opened)
     assert caught.value.err_code == 403
-    assert caught.value.result == CancelResult(unresolved=tuple(opened))
+    # Refused chunks failed with 403, the rest were never sent (issue 22, item 8).
+    result = caught.value.result
+    assert result is not None
+    assert result.cancelled == result.unresolved == ()
+    assert {failure.err_code for failure in result.failed} == {403}
+    assert tuple(failure.order_id for failure in result.failed) + result.not_sent == tuple(opened)
     assert sandbox.control.cancelled_ids(CONTRACT) == {ALREADY_CANCELLED}, "none of ours"
     assert len(sandbox.control.requests()) < 10, "the batch stopped at the first refusal"
     assert "not-the-secret" not in str(caught.value)

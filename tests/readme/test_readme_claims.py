@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import htx_sandbox
-from htx_swap import CancelResult, Credentials, HtxAuthError, SwapClient
+from htx_swap import Credentials, HtxAuthError, SwapClient
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -77,4 +77,11 @@ def test_only_cancel_by_id_errors_carry_a_partial_result() -> None:
             with pytest.raises(HtxAuthError) as cancelling:
                 client.cancel_trailing_orders("BTC-USDT", ["11", "12"])
     assert listing.value.result is None
-    assert cancelling.value.result == CancelResult(cancelled=(), failed=(), unresolved=("11", "12"))
+    # The refused request's orders are known not cancelled by it (issue 22, item 8).
+    result = cancelling.value.result
+    assert result is not None
+    assert (result.cancelled, result.unresolved, result.not_sent) == ((), (), ())
+    assert [(failure.order_id, failure.err_code) for failure in result.failed] == [
+        ("11", 403),
+        ("12", 403),
+    ]

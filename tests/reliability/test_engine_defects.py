@@ -310,7 +310,9 @@ def test_a_1032_whose_reset_is_past_the_cap_stops_the_batch_at_once() -> None:
     ):
         client.cancel_trailing_orders(CONTRACT, IDS[:10])
     assert len(server.received) == 1
-    assert caught.value.result == CancelResult(unresolved=tuple(IDS[:10]))
+    assert caught.value.result == CancelResult(
+        failed=tuple(OrderFailure(order_id, 1032, "refused") for order_id in IDS[:10])
+    )
 
 
 # 8. Numeric settings: refused when absurd, read-only once set.
@@ -388,5 +390,15 @@ def test_a_try_later_code_that_outlives_the_retries_stops_the_batch(
         client.cancel_trailing_orders(CONTRACT, IDS)
     assert type(caught.value) is error_class
     assert caught.value.err_code == code
-    assert caught.value.result == CancelResult(unresolved=tuple(IDS))
+    result = caught.value.result
+    assert result is not None
+    assert result.cancelled == ()
+    if code == 1000:  # may come after execution began: unknown, not a refusal
+        assert result.failed == ()
+        assert result.unresolved
+        assert set(result.unresolved) | set(result.not_sent) == set(IDS)
+    else:  # refused at the door: known not cancelled by this call (issue 22, item 8)
+        assert result.unresolved == ()
+        assert {failure.err_code for failure in result.failed} == {code}
+        assert {failure.order_id for failure in result.failed} | set(result.not_sent) == set(IDS)
     assert len(server.received) <= 3 * 2, "no chunk tried more than 1 + max_retries times"

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 import pytest
+from virtual_time import RecordingWaits
 
 from htx_swap import (
     CancelAllResult,
@@ -18,10 +19,11 @@ from htx_swap import (
     HtxApiError,
     HtxTransportError,
     HtxUnknownOutcomeError,
+    OrderFailure,
 )
 
 from .hostile import IDS, KINDS, run
-from .scripted import Received, Reply, now_ms, ok, scripted
+from .scripted import Received, Reply, now_ms, ok, refused, scripted
 
 
 def empty_page() -> dict[str, Any]:
@@ -114,3 +116,40 @@ def test_an_unexpected_status_is_an_unknown_outcome_not_a_refusal(kind: str, sta
     assert cancelled.result.cancelled == ()
     assert cancelled.result.failed == ()
     assert all_cancelled == CancelAllResult(complete=False)
+
+
+# 8. A request HTX refused changed nothing; chunks never sent are untouched: neither is unknown.
+
+
+@pytest.mark.parametrize(
+    ("code", "message"), [(403, "Verification failure"), (1014, "This contract doesn't exist.")]
+)
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_refused_request_fails_its_orders_and_the_rest_are_not_sent(
+    kind: str, code: int, message: str
+) -> None:
+    with scripted(lambda request, reply: reply.json(refused(code, message))) as server:
+        # One request a second: the refusal is back long before the second chunk's slot.
+        error = run(kind, "cancel", server.base_url, ids=IDS, max_requests_per_second=1)
+    assert isinstance(error, HtxApiError), repr(error)
+    assert error.err_code == code
+    assert len(server.received) == 1
+    assert error.result == CancelResult(
+        failed=tuple(OrderFailure(order_id, code, message) for order_id in IDS[:10]),
+        not_sent=tuple(IDS[10:]),
+    )
+    assert not error.result.all_cancelled
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_refusal_after_a_lost_reply_leaves_its_orders_unresolved(kind: str) -> None:
+    def script(request: Received, reply: Reply) -> None:
+        if request.number == 1:
+            reply.drop()  # read, maybe applied, never answered
+        else:
+            reply.json(refused(403, "Verification failure"))
+
+    with scripted(script) as server:
+        error = run(kind, "cancel", server.base_url, ids=IDS[:10], waits=RecordingWaits())
+    assert isinstance(error, HtxApiError), repr(error)
+    assert error.result == CancelResult(unresolved=tuple(IDS[:10]))

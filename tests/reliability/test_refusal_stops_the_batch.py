@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 import htx_sandbox
-from htx_swap import CancelResult, Credentials, HtxAuthError, SwapClient
+from htx_swap import Credentials, HtxAuthError, SwapClient
 
 from .support import CONTRACT
 
@@ -28,5 +28,12 @@ def test_no_request_goes_out_after_the_key_was_refused() -> None:
         ):
             client.cancel_trailing_orders(CONTRACT, sandbox.order_ids)
         sent = len(sandbox.control.requests())
-    assert caught.value.result == CancelResult(unresolved=sandbox.order_ids)
+    # The refused chunks failed with 403, the others were never sent (issue 22, item 8).
+    result = caught.value.result
+    assert result is not None
+    assert result.cancelled == result.unresolved == ()
+    assert {failure.err_code for failure in result.failed} == {403}
+    refused = tuple(failure.order_id for failure in result.failed)
+    assert refused + result.not_sent == tuple(sandbox.order_ids)
+    assert len(refused) == 10 * sent
     assert sent <= 5, f"{sent} requests went out; only the first window's 5 should have"

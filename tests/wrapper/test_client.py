@@ -264,7 +264,11 @@ def test_a_1032_that_outlives_the_retries_raises_with_the_partial_result(
     with _client(waits, max_retries=1) as client, pytest.raises(HtxRateLimitError) as caught:
         client.cancel_trailing_orders("BTC-USDT", ["1", "2"])
     assert caught.value.err_code == 1032
-    assert caught.value.result == CancelResult(unresolved=("1", "2"))
+    # 1032 refuses at the door: these orders are known not cancelled by this call (issue 22).
+    refusal = "The number of access exceeded the limit."
+    assert caught.value.result == CancelResult(
+        failed=(OrderFailure("1", 1032, refusal), OrderFailure("2", 1032, refusal))
+    )
 
 
 def test_an_unreachable_exchange_raises_transport_error_after_the_retries(
@@ -274,7 +278,8 @@ def test_an_unreachable_exchange_raises_transport_error_after_the_retries(
     with _client(waits, max_retries=2) as client, pytest.raises(HtxTransportError) as caught:
         client.cancel_trailing_orders("BTC-USDT", ["1"])
     assert route.call_count == 3
-    assert caught.value.result == CancelResult(unresolved=("1",))
+    # No connection was ever made: the order is known untouched (issue 22, item 8).
+    assert caught.value.result == CancelResult(not_sent=("1",))
     assert isinstance(caught.value.__cause__, httpx.ConnectError)
 
 
@@ -297,8 +302,13 @@ def test_a_request_level_error_that_fails_every_request_stops_the_batch(
         client.cancel_trailing_orders("BTC-USDT", ids)
     assert type(caught.value) is error_type
     assert (caught.value.err_code, caught.value.err_msg) == (code, "refused")
-    assert caught.value.result is not None
-    assert caught.value.result.unresolved == tuple(ids)
+    result = caught.value.result
+    assert result is not None
+    # Refused chunks failed with the code; chunks never sent are not sent (issue 22, item 8).
+    assert result.unresolved == result.cancelled == ()
+    assert {failure.err_code for failure in result.failed} == {code}
+    assert len(result.failed) == 10 * route.call_count
+    assert result.not_sent == tuple(ids[len(result.failed) :])
     assert route.call_count < 10, "stopped instead of sending all ten chunks"
 
 
@@ -314,7 +324,7 @@ def test_an_auth_failure_midway_keeps_what_was_already_cancelled(htx: respx.Mock
         client.cancel_trailing_orders("BTC-USDT", ids)
     assert caught.value.result is not None
     assert len(caught.value.result.cancelled) == 10
-    assert len(caught.value.result.unresolved) == 10
+    assert [failure.err_code for failure in caught.value.result.failed] == [403] * 10
 
 
 def test_any_other_request_level_error_fails_the_chunk_with_htx_code(htx: respx.MockRouter) -> None:
@@ -474,7 +484,9 @@ async def test_async_client_raises_the_same_errors(htx: respx.MockRouter) -> Non
     async with AsyncSwapClient(CREDENTIALS, base_url=BASE_URL) as client:
         with pytest.raises(HtxAuthError) as caught:
             await client.cancel_trailing_orders("BTC-USDT", ["1"])
-    assert caught.value.result == CancelResult(unresolved=("1",))
+    assert caught.value.result == CancelResult(
+        failed=(OrderFailure("1", 403, "Incorrect Access key"),)
+    )
 
 
 def test_a_gateway_http_403_raises_auth_error(htx: respx.MockRouter) -> None:

@@ -56,9 +56,12 @@ class CancelBatch(Work[CancelResult]):
         self._progress = progress
         self._settled = 0
         self._lock = threading.Lock()
+        self._taken = 0
+        """Chunks handed out as calls; the rest were never sent."""
 
     def calls(self) -> Iterator[Call[CancelAnswer]]:
         for chunk in self.chunks:
+            self._taken += 1  # the engine takes calls one at a time, under its lock
             yield self._engine.call(
                 self.operation,
                 self._body_for(chunk),
@@ -83,6 +86,16 @@ class CancelBatch(Work[CancelResult]):
                 OrderFailure(order_id, outcome.err_code, outcome.err_msg) for order_id in chunk
             )
             settled = len(chunk)
+        elif not call.maybe_applied:
+            # No attempt may have been applied: HTX refused the request at the door (say, a
+            # refused key), or none reached HTX. Either way this call changed nothing.
+            refusal = call.refusal
+            if refusal is not None:
+                self.result.record_failed(
+                    OrderFailure(order_id, refusal.err_code, refusal.err_msg) for order_id in chunk
+                )
+            else:
+                self.result.record_not_sent(chunk)
         if self._progress is not None and not call.cut_short:
             with self._lock:
                 self._settled += settled
@@ -112,8 +125,14 @@ class CancelBatch(Work[CancelResult]):
             )
         return len(answered)
 
+    def _untaken(self) -> None:
+        """The chunks no call was made for: never sent."""
+        for chunk in self.chunks[self._taken :]:
+            self.result.record_not_sent(chunk)
+
     def finish(self, found: object = None) -> CancelResult:
         """The result, or the error that stopped the batch carrying the result so far."""
+        self._untaken()
         result = self.result.build()
         error = self.scope.error
         if error is not None:
@@ -122,7 +141,9 @@ class CancelBatch(Work[CancelResult]):
         return result
 
     def interrupted(self, interrupt: KeyboardInterrupt | None = None) -> CancellationInterrupted:
-        """What to raise when Ctrl-C stops the batch: what was settled, the rest unresolved."""
+        """What to raise when Ctrl-C stops the batch: what was settled, what was never sent,
+        the rest unresolved."""
+        self._untaken()
         return CancellationInterrupted(self.result.build())
 
 

@@ -753,7 +753,7 @@ def _describe(error: BaseException) -> str:
     if isinstance(error, InvalidRequestError):
         text = _flags(text)
     if isinstance(error, HtxRateLimitError):
-        return f"{text} (rate limit outlived the retries; the orders left are unresolved)"
+        return f"{text} (rate limit outlived the retries; wait before trying again)"
     if isinstance(error, HtxAuthError):
         return f"{text} (check HTX_ACCESS_KEY, HTX_SECRET_KEY and the clock)"
     return text

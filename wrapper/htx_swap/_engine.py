@@ -322,6 +322,9 @@ class Call(Generic[T]):
         """Some attempt may have reached HTX without a definitive answer."""
         self.cut_short = False
         """The scope stopped the call before it was done with."""
+        self.refusal: Refused | None = None
+        """HTX's latest refusal of an attempt as a whole, at the door (nothing of it was done):
+        with ``maybe_applied`` False, the call is known to have changed nothing."""
         self._engine = engine
         self._retries = 0
         self._clock_corrected = False
@@ -429,12 +432,15 @@ class Call(Generic[T]):
         if code in AUTH_CODES or code == HtxCode.CONTRACT_NOT_FOUND:
             # These fail every request alike: stop rather than repeat them.
             self._log(latency, f"HTX {code}")
+            self.refusal = Refused(code, message, http)
             self.scope.stop(HtxApiError.for_code(code, message, request=request, response=http))
             self.outcome = Unsettled(f"HTX {code}", self.maybe_applied)
             return None
         if code in RETRY_LATER_CODES:
             if code == HtxCode.RATE_LIMITED:
                 self._engine.rate_limited(self.operation)
+            if code in NOT_EXECUTED_CODES:
+                self.refusal = Refused(code, message, http)
             return self._lost(
                 f"HTX {code}",
                 latency,

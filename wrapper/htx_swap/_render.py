@@ -70,6 +70,7 @@ def _dumps(document: object) -> str:
 def write_cancel_table(order_ids: Sequence[str], result: CancelResult, out: IO[str]) -> None:
     failures = {failure.order_id: failure for failure in result.failed}
     cancelled = set(result.cancelled)
+    not_sent = set(result.not_sent)
     rows = []
     for order_id in order_ids:
         if order_id in cancelled:
@@ -77,6 +78,8 @@ def write_cancel_table(order_ids: Sequence[str], result: CancelResult, out: IO[s
         elif order_id in failures:
             failure = failures[order_id]
             rows.append((order_id, "failed", str(failure.err_code), failure.err_msg))
+        elif order_id in not_sent:
+            rows.append((order_id, "not sent", "", "never reached HTX: not cancelled by this"))
         else:
             rows.append(
                 (order_id, "unresolved", "", "no definitive answer; check the order before acting")
@@ -88,7 +91,9 @@ def write_cancel_table(order_ids: Sequence[str], result: CancelResult, out: IO[s
         out.write(line.rstrip() + "\n")
     out.write(
         f"{_count(len(rows))}: {len(result.cancelled)} cancelled, {len(result.failed)} failed, "
-        f"{len(result.unresolved)} unresolved\n"
+        f"{len(result.unresolved)} unresolved"
+        + (f", {len(result.not_sent)} not sent" if result.not_sent else "")
+        + "\n"
     )
 
 
@@ -104,6 +109,7 @@ def cancel_json(result: CancelResult) -> str:
             "cancelled": list(result.cancelled),
             "failed": _failures(result.failed),
             "unresolved": list(result.unresolved),
+            "not_sent": list(result.not_sent),
         }
     )
 

@@ -21,26 +21,31 @@ class OrderFailure:
 
 @frozen
 class CancelResult:
-    """Every requested order ID, in exactly one of three buckets, in input order.
+    """Every requested order ID, in exactly one of four buckets, in input order.
 
     ``cancelled``: HTX confirmed the cancellation (including 1071, "already cancelled").
-    ``failed``: HTX answered for the order with an error (for example 1061, "doesn't exist").
-    ``unresolved``: no definitive answer arrived (the request failed or was never sent),
-    so the order may or may not be cancelled; query it before acting on it.
+    ``failed``: HTX answered with an error, for the order (for example 1061, "doesn't exist")
+    or for the whole request that carried it (for example 403, a refused key, or 1014, an
+    unknown contract): either way this call did not cancel it.
+    ``not_sent``: the batch stopped before a request carrying the order reached HTX (or its
+    request provably never got through): this call did not touch it.
+    ``unresolved``: a request carrying the order may have been applied, but no definitive
+    answer arrived; the order may or may not be cancelled: query it before acting on it.
     """
 
     cancelled: tuple[str, ...] = ()
     failed: tuple[OrderFailure, ...] = ()
     unresolved: tuple[str, ...] = ()
+    not_sent: tuple[str, ...] = ()
 
     @property
     def all_cancelled(self) -> bool:
-        """True iff no order failed or is unresolved.
+        """True iff no order failed, was not sent or is unresolved.
 
         Like ``all()``, a result with no orders at all is all-cancelled; the client never
         produces one, because it rejects an empty list of order IDs before sending.
         """
-        return not self.failed and not self.unresolved
+        return not self.failed and not self.unresolved and not self.not_sent
 
 
 @frozen
@@ -69,7 +74,8 @@ class _ResultBuilder:
     - a later failure replaces an earlier failure, and a later cancellation
       replaces an earlier failure.
 
-    Orders never recorded are ``unresolved``: none is put in a bucket on a guess.
+    Orders never recorded are ``unresolved``: none is put in a bucket on a guess. An order is
+    ``not_sent`` only when recorded so, and nothing else was recorded for it.
     """
 
     def __init__(self, order_ids: Sequence[str]) -> None:
@@ -78,6 +84,7 @@ class _ResultBuilder:
         self._known = frozenset(self._order_ids)
         self._cancelled: set[str] = set()
         self._failed: dict[str, OrderFailure] = {}
+        self._not_sent: set[str] = set()
         self._lock = threading.Lock()
 
     @property
@@ -109,19 +116,30 @@ class _ResultBuilder:
                     self._failed[failure.order_id] = failure
         return tuple(unknown)
 
+    def record_not_sent(self, order_ids: Iterable[str]) -> None:
+        """Mark orders that no request reached HTX with (their chunk was never sent)."""
+        with self._lock:
+            self._not_sent.update(order_id for order_id in order_ids if order_id in self._known)
+
     def build(self) -> CancelResult:
         """Snapshot the result so far; anything not yet recorded is unresolved."""
         cancelled: list[str] = []
         failed: list[OrderFailure] = []
         unresolved: list[str] = []
+        not_sent: list[str] = []
         with self._lock:
             for order_id in self._order_ids:
                 if order_id in self._cancelled:
                     cancelled.append(order_id)
                 elif order_id in self._failed:
                     failed.append(self._failed[order_id])
+                elif order_id in self._not_sent:
+                    not_sent.append(order_id)
                 else:
                     unresolved.append(order_id)
         return CancelResult(
-            cancelled=tuple(cancelled), failed=tuple(failed), unresolved=tuple(unresolved)
+            cancelled=tuple(cancelled),
+            failed=tuple(failed),
+            unresolved=tuple(unresolved),
+            not_sent=tuple(not_sent),
         )
