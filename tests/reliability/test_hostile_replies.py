@@ -153,3 +153,39 @@ def test_a_refusal_after_a_lost_reply_leaves_its_orders_unresolved(kind: str) ->
         error = run(kind, "cancel", server.base_url, ids=IDS[:10], waits=RecordingWaits())
     assert isinstance(error, HtxApiError), repr(error)
     assert error.result == CancelResult(unresolved=tuple(IDS[:10]))
+
+
+# 9. A reply that contradicts itself settles nothing.
+
+CONTRADICTIONS = {
+    "cancelled and failed": lambda ids: ok(ids, [{"order_id": ids[0], "err_code": 1061}]),
+    "1071 and failed": lambda ids: ok(
+        ids[1:],
+        [{"order_id": ids[0], "err_code": 1071}, {"order_id": ids[0], "err_code": 1063}],
+    ),
+    "failed with two codes": lambda ids: ok(
+        ids[1:],
+        [{"order_id": ids[0], "err_code": 1061}, {"order_id": ids[0], "err_code": 1063}],
+    ),
+}
+
+
+@pytest.mark.parametrize("contradiction", CONTRADICTIONS)
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_reply_that_contradicts_itself_settles_nothing(kind: str, contradiction: str) -> None:
+    answer = CONTRADICTIONS[contradiction]
+    with scripted(lambda request, reply: reply.json(answer(request.order_ids))) as server:
+        result = run(kind, "cancel", server.base_url, ids=IDS[:3], max_retries=0)
+    assert result == CancelResult(unresolved=tuple(IDS[:3]))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_contradiction_is_retried_and_a_consistent_answer_settles(kind: str) -> None:
+    def script(request: Received, reply: Reply) -> None:
+        ids = request.order_ids
+        reply.json(CONTRADICTIONS["cancelled and failed"](ids) if request.number == 1 else ok(ids))
+
+    with scripted(script) as server:
+        result = run(kind, "cancel", server.base_url, ids=IDS[:3], waits=RecordingWaits())
+    assert result == CancelResult(cancelled=tuple(IDS[:3]))
+    assert len(server.received) == 2

@@ -89,6 +89,14 @@ def _read_cancel_reply(reply: Any) -> CancelAnswer:
             continue
         message = getattr(error, "err_msg", "")
         failures.append(OrderFailure(order_id, code, message if isinstance(message, str) else ""))
+    # A reply that contradicts itself (one order both cancelled and failed, or failed with two
+    # codes) says nothing reliable about any order: it settles none.
+    codes: dict[str, int] = {}
+    for failure in failures:
+        if codes.setdefault(failure.order_id, failure.err_code) != failure.err_code:
+            raise UnreadableReply(f"order {failure.order_id} is failed with two codes")
+    if both := codes.keys() & set(cancelled):
+        raise UnreadableReply(f"order {min(both)} is listed as both cancelled and failed")
     return CancelAnswer(tuple(cancelled), tuple(failures))
 
 
