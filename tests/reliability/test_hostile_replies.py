@@ -189,3 +189,48 @@ def test_a_contradiction_is_retried_and_a_consistent_answer_settles(kind: str) -
         result = run(kind, "cancel", server.base_url, ids=IDS[:3], waits=RecordingWaits())
     assert result == CancelResult(cancelled=tuple(IDS[:3]))
     assert len(server.received) == 2
+
+
+# 5. Errors carry a redacted request: no signed URL is reachable from them.
+
+
+def _reachable_urls(error: BaseException) -> list[str]:
+    """Every URL an error lets a caller reach: its request, its response's, its causes'."""
+    urls: list[str] = []
+    current: BaseException | None = error
+    while current is not None:
+        for holder in (current, getattr(current, "response", None)):
+            try:
+                request = getattr(holder, "request", None)
+            except RuntimeError:
+                request = None
+            if request is not None:
+                urls += [str(request.url), repr(request)]
+        current = current.__cause__ or current.__context__
+    return urls
+
+
+@pytest.mark.parametrize("failure", ["refused key", "unexpected status", "unreachable"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_signed_url_is_reachable_from_an_error(kind: str, failure: str) -> None:
+    signatures: list[str] = []
+
+    def script(request: Received, reply: Reply) -> None:
+        signatures.append(request.query["Signature"][0])
+        if failure == "refused key":
+            reply.json(refused(403, "Verification failure"))
+        else:
+            reply.json(ok([]), status=404)
+
+    with scripted(script) as server:
+        base_url = server.base_url
+        if failure == "unreachable":
+            server.close()  # nothing listens: every attempt's connection is refused
+        error = run(kind, "cancel", base_url, ids=IDS[:10], waits=RecordingWaits())
+    assert isinstance(error, HtxApiError | HtxTransportError), repr(error)
+    urls = _reachable_urls(error)
+    assert urls, "the error still carries its request"
+    assert all("Signature=%5Bredacted%5D" in url or "Signature" not in url for url in urls)
+    for signature in signatures:
+        assert not any(signature in url for url in urls)
+    assert not any("Signature=" in url and "redacted" not in url for url in urls)

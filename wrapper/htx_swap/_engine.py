@@ -53,7 +53,7 @@ from ._pacing import Limiter, SlidingWindowLimiter, hold_if_nearly_spent
 from ._replies import ReadReply, server_time
 from ._retry import RETRY_HINT_MAX, is_retryable_status, retry_delay
 from ._send import send_async, send_sync
-from ._wire import AttemptTrace, current_attempt
+from ._wire import AttemptTrace, current_attempt, redact_error
 
 if TYPE_CHECKING:
     import asyncio
@@ -507,6 +507,7 @@ class Call(Generic[T]):
                 f"cannot reach {engine.base_url}: {type(unreachable).__name__}",
                 request=_request_of(unreachable),
             )
+            redact_error(unreachable)
             failure.__cause__ = unreachable
             self.scope.stop(failure)
         self.outcome = Unsettled(outcome, self.maybe_applied)

@@ -48,6 +48,25 @@ __all__ = [
 AUTH_HTTP_STATUSES = frozenset({401, 403})
 
 
+def _redacted(
+    request: httpx.Request | None, response: httpx.Response | None
+) -> tuple[httpx.Request | None, httpx.Response | None]:
+    """The request and response an error carries, with no usable signature in either."""
+    from ._wire import redacted_request  # httpx is loaded by then: a request exists
+
+    redacted = None if request is None else redacted_request(request)
+    if response is not None:
+        try:
+            signed = response.request
+        except RuntimeError:  # a response made without its request
+            signed = None
+        if signed is not None:
+            response.request = (
+                redacted if redacted is not None and signed is request else redacted_request(signed)
+            )
+    return redacted, response
+
+
 class HtxError(Exception):
     """Base class for every error raised by htx_swap."""
 
@@ -82,8 +101,7 @@ class HtxApiError(HtxError):
         self.err_msg = err_msg
         self.status_code = status_code
         self.result = result
-        self.request = request
-        self.response = response
+        self.request, self.response = _redacted(request, response)
 
     @classmethod
     def for_code(
@@ -152,8 +170,7 @@ class HtxTransportError(HtxError):
         super().__init__(message)
         self.message = message
         self.result = result
-        self.request = request
-        self.response = response
+        self.request, self.response = _redacted(request, response)
         """The reply that could not be read as an answer, when one arrived."""
 
     def __str__(self) -> str:

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import time
@@ -36,7 +37,9 @@ __all__ = [
     "on_request_async",
     "on_response",
     "on_response_async",
+    "redact_error",
     "redact_signatures",
+    "redacted_request",
 ]
 
 # A page of 50 orders is about 45 KB of JSON; anything past 1 MiB is not an HTX reply.
@@ -339,6 +342,36 @@ def _redact(value: object) -> object:
         if "Signature=" in text:
             return _SIGNATURE_VALUE.sub(_REDACTED, text)
     return value
+
+
+def redacted_request(request: httpx.Request) -> httpx.Request:
+    """``request`` with its ``Signature`` replaced by ``[redacted]``: what errors carry.
+
+    The body is unsigned, so a signed URL could be replayed with other order IDs for as long as
+    its timestamp is accepted (minutes); nothing reachable from an error may hold one.
+    """
+    if "Signature" not in request.url.params:
+        return request
+    url = request.url.copy_set_param("Signature", "[redacted]")
+    try:
+        content: bytes | None = request.content
+    except httpx.RequestNotRead:
+        content = None
+    redacted = httpx.Request(request.method, url, headers=request.headers, content=content)
+    redacted.extensions = {}  # the trace hook and timeouts belong to the attempt
+    return redacted
+
+
+def redact_error(error: BaseException) -> None:
+    """Replace the signed request an httpx error (and any error it chains) carries."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, httpx.RequestError):
+            with contextlib.suppress(RuntimeError):  # made without its request
+                current.request = redacted_request(current.request)
+        current = current.__cause__ or current.__context__
 
 
 class _RedactSignatures(logging.Filter):
