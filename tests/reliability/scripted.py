@@ -84,6 +84,16 @@ class Reply:
             time.sleep(every)
             self.raw(body[index : index + 1])
 
+    def trickle_head(self, status: int, body: bytes, *, every: float) -> None:
+        """The head one byte every ``every`` seconds (each read finds a byte), then the body."""
+        head = _head(status, {"content-type": "application/json", "content-length": str(len(body))})
+        for index in range(len(head)):
+            if self.closed_early:
+                return
+            self.raw(head[index : index + 1])
+            time.sleep(every)
+        self.raw(body)
+
     def drop(self) -> None:
         """Close the connection without a reply (after the request was read: maybe applied)."""
         self.keep_alive = False

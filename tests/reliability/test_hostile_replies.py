@@ -8,6 +8,7 @@ when the reply proves nothing was, never a crash.
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 import pytest
@@ -234,3 +235,20 @@ def test_no_signed_url_is_reachable_from_an_error(kind: str, failure: str) -> No
     for signature in signatures:
         assert not any(signature in url for url in urls)
     assert not any("Signature=" in url and "redacted" not in url for url in urls)
+
+
+# 6. The attempt's deadline holds while the reply's head trickles in, on every client.
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_trickling_head_is_abandoned_at_the_attempts_deadline(kind: str) -> None:
+    def script(request: Received, reply: Reply) -> None:
+        # About 70 bytes of head at 0.4 s each: 28 s if read to the end, each read within 1 s.
+        reply.trickle_head(200, json.dumps(ok(request.order_ids)).encode(), every=0.4)
+
+    with scripted(script) as server:
+        result = run(kind, "cancel", server.base_url, ids=IDS[:1], timeout=1.0, max_retries=0)
+        [reply] = server.replies
+        threading.Event().wait(1.0)  # the server notices on its next byte
+    assert result == CancelResult(unresolved=(IDS[0],))
+    assert reply.closed_early, "the client hung up before the head was complete"

@@ -93,6 +93,19 @@ def _installed(module: str) -> bool:
         return False
 
 
+def _deadline_transport(https: bool) -> httpx.HTTPTransport:
+    """httpx's transport, with every socket wait bounded by the attempt's deadline.
+
+    httpx takes no network backend, so its pool's is replaced (a test checks the deadline
+    holds, so an httpx that renamed it would be caught).
+    """
+    from ._deadline import DeadlineBackend  # with httpcore, which `import htx_swap` skips
+
+    transport = httpx.HTTPTransport(verify=_context_for(https))
+    transport._pool._network_backend = DeadlineBackend()
+    return transport
+
+
 class _LazyTransport(httpx.BaseTransport):
     """httpx's transport, created on the first request."""
 
@@ -106,7 +119,7 @@ class _LazyTransport(httpx.BaseTransport):
         if inner is None:
             with self._lock:
                 if self._inner is None:
-                    self._inner = httpx.HTTPTransport(verify=_context_for(self._https))
+                    self._inner = _deadline_transport(self._https)
                 inner = self._inner
         return inner
 
