@@ -252,3 +252,72 @@ def test_a_trickling_head_is_abandoned_at_the_attempts_deadline(kind: str) -> No
         threading.Event().wait(1.0)  # the server notices on its next byte
     assert result == CancelResult(unresolved=(IDS[0],))
     assert reply.closed_early, "the client hung up before the head was complete"
+
+
+# 7. Paging checks the server's numbers: a server that doesn't page can't keep a listing going.
+
+ORDER = {
+    "symbol": "BTC", "contract_code": "BTC-USDT", "volume": 1, "order_type": 1,
+    "direction": "buy", "offset": "open", "lever_rate": 5, "order_source": "api",
+    "created_at": 1616988475122, "order_price_type": "formula_price", "status": 2,
+    "callback_rate": 0.03, "active_price": 48888, "is_active": 0, "margin_mode": "isolated",
+    "margin_account": "BTC-USDT", "reduce_only": 0,
+}  # fmt: skip
+
+
+def page(
+    first: int, *, current: int, total_page: int, total_size: int, count: int = 50
+) -> dict[str, Any]:
+    orders = [
+        {**ORDER, "order_id": first + i, "order_id_str": str(first + i)} for i in range(count)
+    ]
+    data = {
+        "orders": orders,
+        "current_page": current,
+        "total_page": total_page,
+        "total_size": total_size,
+    }
+    return {"status": "ok", "data": data, "ts": now_ms()}
+
+
+LIARS = {
+    # Ignores page_index: page 1 again and again, claiming a billion pages of 50 orders.
+    "ignores page_index": lambda asked: page(1, current=1, total_page=10**9, total_size=50),
+    # Echoes page_index, but serves the same 50 orders, with numbers that agree.
+    "same orders on every page": lambda asked: page(
+        1, current=asked, total_page=10**9, total_size=50 * 10**9
+    ),
+    # Claims far more pages than its own total_size allows.
+    "pages beyond total_size": lambda asked: page(
+        asked * 100, current=asked, total_page=10**9, total_size=50
+    ),
+}
+
+
+@pytest.mark.parametrize("liar", LIARS)
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_server_that_does_not_page_stops_the_listing_with_a_clear_error(
+    kind: str, liar: str
+) -> None:
+    def script(request: Received, reply: Reply) -> None:
+        reply.json(LIARS[liar](request.json()["page_index"]))
+
+    with scripted(script) as server:
+        error = run(kind, "list", server.base_url, max_requests_per_second=None, pool_limit=None)
+    assert isinstance(error, HtxTransportError), repr(error)
+    assert "not paging" in str(error)
+    assert len(server.received) <= 2
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_server_that_pages_honestly_is_read_to_the_end(kind: str) -> None:
+    def script(request: Received, reply: Reply) -> None:
+        asked = request.json()["page_index"]
+        count = 50 if asked < 3 else 7
+        reply.json(page(asked * 1000, current=asked, total_page=3, total_size=107, count=count))
+
+    with scripted(script) as server:
+        orders = run(kind, "list", server.base_url, max_requests_per_second=None, pool_limit=None)
+    assert isinstance(orders, list), repr(orders)
+    assert len(orders) == 107
+    assert len(server.received) == 3

@@ -58,12 +58,28 @@ class Listing:
         self._number = 1
         self._rewalks = 0
         self._sizes: set[int] = set()
+        self._fresh = 0
+        """Orders the page being read added to what was yielded."""
+        self._previous: frozenset[str] = frozenset()
+        """The order IDs of the page read before, in this walk."""
         self.clock: tuple[float, float] | None = None
         """HTX's clock at its first answer that gave one, and ours (``time.monotonic``) as it
         was read: ``(server_time, monotonic)``."""
 
     def next_page(self, page: Page) -> int | None:
-        """The page to fetch after ``page``, or None when the list is read."""
+        """The page to fetch after ``page``, or None when the list is read.
+
+        The server's numbers are checked, not trusted: a page that repeats the one before, or
+        past the first that adds no order on the first walk (a list can't shift by a whole page
+        between two reads), means the server is not paging, and the listing stops rather than
+        read the same orders forever.
+        """
+        ids = frozenset(order.order_id for order in page.orders)
+        repeated = self._number > 1 and ids and ids == self._previous
+        stale = self._number > 1 and ids and not self._fresh and not self._rewalks
+        self._previous, self._fresh = ids, 0
+        if repeated or stale:
+            raise self._not_paging(f"page {self._number} added no order to the ones before")
         self._sizes.add(page.total_size)
         if self._number < page.total_page and page.orders:
             self._number += 1
@@ -73,19 +89,41 @@ class Listing:
             self._rewalks += 1
             self._sizes.clear()
             self._number = 1
+            self._previous = frozenset()
             return 1
         return None
 
     def call(self, number: int) -> Call[Page]:
         body = self._operation.request(self._params, page_index=number, **self._filters)
         label = f"{self._operation.name} page {number}"
-        return self._engine.call(self._operation, body, self.scope, label=label)
+        return self._engine.call(self._operation, body, self.scope, label=label, context=number)
+
+    def _not_paging(self, problem: str) -> HtxTransportError:
+        return HtxTransportError(
+            f"{self._operation.name}: {problem}; the server is not paging as HTX does, so the "
+            "list was not read to the end"
+        )
+
+    def _check(self, page: Page, number: int) -> None:
+        """The page is the one asked for, and its counts agree with each other."""
+        if page.current_page != number:
+            raise self._not_paging(f"asked for page {number}, got page {page.current_page}")
+        if page.total_size < 0 or page.total_page < 0 or len(page.orders) > PAGE_SIZE:
+            raise self._not_paging(
+                f"page {number} says {page.total_size} orders in {page.total_page} pages "
+                f"and holds {len(page.orders)}"
+            )
+        if page.total_page > max(1, -(-page.total_size // PAGE_SIZE)):
+            raise self._not_paging(
+                f"{page.total_page} pages claimed for {page.total_size} orders ({PAGE_SIZE} a page)"
+            )
 
     def read(self, call: Call[Page]) -> Page:
         """The page a finished call read, or the error that kept it from being read."""
         outcome = call.outcome
         if isinstance(outcome, Answered):
             page = outcome.value
+            self._check(page, call.context)
             if self.clock is None and page.server_time is not None:
                 self.clock = (page.server_time, time.monotonic())
             return page
@@ -103,6 +141,7 @@ class Listing:
         for order in page.orders:
             if order.order_id not in self._seen:
                 self._seen.add(order.order_id)
+                self._fresh += 1
                 yield order
 
     def iterate_sync(self) -> Iterator[TrailingOrder]:
