@@ -78,7 +78,7 @@ def test_a_placement_whose_reply_was_lost_exits_1_with_its_candidates(
         assert document["params"]["active_price"] == "39000.5"
     else:
         assert finished.stdout.startswith("unknown outcome: the trailing order may or may not")
-        assert "1 open order(s) match it" in finished.stdout
+        assert "1 order(s) match it, open or ended" in finished.stdout
         assert created in finished.stdout
 
 

@@ -7,6 +7,7 @@ when the reply proves nothing was, never a crash.
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 from typing import Any
@@ -55,7 +56,7 @@ def test_a_deeply_nested_placement_reply_is_an_unknown_outcome(kind: str) -> Non
     assert isinstance(error, HtxUnknownOutcomeError), repr(error)
     assert error.candidates == ()
     assert server.received[0].path.endswith("swap_track_order")
-    assert len(server.received) == 2, "not sent again; the open orders read once"
+    assert len(server.received) == 3, "not sent again; the open orders and history read once"
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -321,3 +322,77 @@ def test_a_server_that_pages_honestly_is_read_to_the_end(kind: str) -> None:
     assert isinstance(orders, list), repr(orders)
     assert len(orders) == 107
     assert len(server.received) == 3
+
+
+# 3. Candidates cover orders that ended since the attempt began; the words never say "retry".
+
+ENDED = {
+    **ORDER, "callback_rate": 0.01, "active_price": 60000, "status": 4,
+    "triggered_price": 60010, "update_time": 1616988430833, "canceled_at": None,
+    "fail_code": None, "fail_reason": None, "market_limit_price": None, "formula_price": None,
+    "real_volume": 1, "relation_order_id": "918273645",
+}  # fmt: skip
+
+
+def _history_page(orders: list[dict[str, Any]]) -> dict[str, Any]:
+    data = {"orders": orders, "current_page": 1, "total_page": 1, "total_size": len(orders)}
+    return {"status": "ok", "data": data, "ts": now_ms()}
+
+
+def _triggered_before_the_lookup(request: Received, reply: Reply) -> None:
+    """The placement is applied and its reply lost; it triggers before the lookup."""
+    if request.path.endswith("swap_track_order"):
+        reply.drop()
+    elif request.path.endswith("openorders"):
+        reply.json(empty_page())
+    else:
+        created = now_ms() - 200  # applied just after the attempt began
+        placed = {**ENDED, "order_id": 777, "order_id_str": "777", "created_at": created}
+        older = {**ENDED, "order_id": 666, "order_id_str": "666", "created_at": created - 600_000}
+        reply.json(_history_page([placed, older]))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_candidates_include_an_order_that_ended_before_the_lookup(kind: str) -> None:
+    with scripted(_triggered_before_the_lookup) as server:
+        error = run(kind, "place", server.base_url)
+    assert isinstance(error, HtxUnknownOutcomeError), repr(error)
+    assert error.candidates is not None
+    assert [order.order_id for order in error.candidates] == ["777"]
+    assert "1 matching order(s) found, open or ended" in str(error)
+    paths = [request.path.rsplit("_", 1)[1] for request in server.received]
+    assert paths == ["order", "openorders", "hisorders"], "placed once, then one lookup"
+
+
+def test_the_command_never_suggests_a_retry_is_safe_when_nothing_is_found(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from htx_swap._cli import main
+
+    monkeypatch.setenv("HTX_ACCESS_KEY", "hostile-access-key")
+    monkeypatch.setenv("HTX_SECRET_KEY", "hostile-secret-key")
+
+    def script(request: Received, reply: Reply) -> None:
+        if request.path.endswith("swap_track_order"):
+            reply.drop()
+        else:
+            reply.json(empty_page() if lists(request) else {})
+
+    for extra in ([], ["--json"]):
+        out, err = io.StringIO(), io.StringIO()
+        with scripted(script) as server:
+            status = main(
+                ["trailing", "place", "--contract-code", "BTC-USDT", "--base-url",
+                 server.base_url, "--direction", "buy", "--volume", "1", "--callback-rate",
+                 "0.01", "--active-price", "60000", "--order-price-type", "formula_price",
+                 "--offset", "open", "--lever-rate", "5", *extra],
+                stdout=out, stderr=err,
+            )  # fmt: skip
+        assert status == 1
+        words = (out.getvalue() + err.getvalue()).lower()
+        assert "probably" not in words
+        assert "not placed" not in words
+        assert "retry" not in words
+        if not extra:
+            assert "may have been placed" in words
+            assert "before placing it again" in words

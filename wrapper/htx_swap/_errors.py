@@ -183,9 +183,11 @@ class HtxTransportError(HtxError):
 class HtxUnknownOutcomeError(HtxError):
     """An order placement may or may not have reached HTX; it was not sent again."""
 
-    # params: what was asked for, as sent (contract, direction, volume...). candidates: the open
+    # params: what was asked for, as sent (contract, direction, volume...). candidates: the
     # orders of that contract and margin mode created since the attempt began that match every
-    # parameter, looked up once; None if that lookup failed too.
+    # parameter, open or already ended (triggered, failed, cancelled: from the history), looked
+    # up once; None if that lookup failed too. An empty tuple proves nothing: HTX may list the
+    # order later.
 
     def __init__(
         self,
@@ -201,9 +203,9 @@ class HtxUnknownOutcomeError(HtxError):
 
     def __str__(self) -> str:
         if self.candidates is None:
-            found = "the open orders could not be read to find it"
+            found = "the orders could not be read to find it"
         else:
-            found = f"{len(self.candidates)} matching open order(s) found"
+            found = f"{len(self.candidates)} matching order(s) found, open or ended"
         return f"{self.message}; {found}"
 
     def __reduce__(self) -> tuple[Any, ...]:

@@ -8,7 +8,7 @@ HTX. When one may have (a lost reply), the outcome is unknown and the caller get
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -19,7 +19,7 @@ from htx_swap_client.types import UNSET
 
 from ._engine import Answered, Call, Engine, Refused, Scope, Unsettled, Work
 from ._errors import HtxTransportError, HtxUnknownOutcomeError, InvalidRequestError
-from ._listing import Listing, plan_open_orders
+from ._listing import Listing, plan_history, plan_open_orders
 from ._operations import FAMILIES
 from ._orders import MarginMode, PlacedTrailingOrder, TrailingOrder
 from ._replies import PlacedAnswer
@@ -110,7 +110,7 @@ class Placing(Work[PlacedTrailingOrder]):
         self.began = datetime.fromtimestamp(engine.server_now(), UTC)
         self.began_monotonic = time.monotonic()
         self._engine = engine
-        self._lookup: Listing | None = None
+        self._lookup: PlacementLookup | None = None
         label = f"place {request.direction} {request.volume} on {_where(request)}"
         self.call: Call[PlacedAnswer] = engine.call(
             FAMILIES[request.margin_mode].place, request.body(), self.scope, label=label
@@ -119,8 +119,8 @@ class Placing(Work[PlacedTrailingOrder]):
     def calls(self) -> Iterator[Call[PlacedAnswer]]:
         yield self.call
 
-    def follow_up(self) -> Listing | None:
-        """When the outcome is unknown: the open orders that could be the one placed."""
+    def follow_up(self) -> PlacementLookup | None:
+        """When the outcome is unknown: the orders, open or ended, that could be the one."""
         if self.outcome_unknown:
             self._lookup = self.lookup()
             return self._lookup
@@ -152,23 +152,35 @@ class Placing(Work[PlacedTrailingOrder]):
         reason = "no outcome" if outcome is None else outcome.reason
         raise HtxTransportError(f"the order was not placed: {reason}")
 
-    def lookup(self) -> Listing:
-        """The one read of the open orders where the lost order would be (its contract and
-        margin mode), for ``unknown_outcome``."""
+    def lookup(self) -> PlacementLookup:
+        """The one read of the orders where the lost order would be (its contract and margin
+        mode): the open ones, then the history since the attempt began (it may have triggered,
+        failed or been cancelled already), for ``unknown_outcome``."""
         request = self.request
-        return plan_open_orders(
+        open_orders = plan_open_orders(
             self._engine,
             request.contract_code,
             margin_mode=request.margin_mode,
             pair=request.pair,
             trade_type=None,
         )
+        history = plan_history(
+            self._engine,
+            request.contract_code,
+            margin_mode=request.margin_mode,
+            pair=request.pair,
+            status=None,
+            trade_type=None,
+            days=1,
+            sort_by=None,
+        )
+        return PlacementLookup(open_orders, history, self.began - _CLOCK_TOLERANCE)
 
     def unknown_outcome(
-        self, lookup: Listing, open_orders: Iterable[TrailingOrder] | None
+        self, lookup: PlacementLookup, open_orders: Iterable[TrailingOrder] | None
     ) -> HtxUnknownOutcomeError:
-        """The error for an unknown outcome, with the open orders that could be the one:
-        ``open_orders`` as ``lookup`` read them, or None if it couldn't.
+        """The error for an unknown outcome, with the orders that could be the one:
+        ``open_orders`` as ``lookup`` read them (open, then ended), or None if it couldn't.
 
         ``lookup.clock``: HTX's time in the lookup's reply and our monotonic time as it was
         read. HTX's time then, less what our clock says has passed since the attempt began, is
@@ -198,6 +210,43 @@ class Placing(Work[PlacedTrailingOrder]):
             params=self.request.params(),
             candidates=candidates,
         )
+
+
+class PlacementLookup:
+    """The open orders, then the history newest first down to ``since`` (HTX's clock, with the
+    tolerance for our clock's offset already taken off): every order the lost one could be."""
+
+    def __init__(self, open_orders: Listing, history: Listing, since: datetime) -> None:
+        self._open = open_orders
+        self._history = history
+        self._since = since
+
+    @property
+    def clock(self) -> tuple[float, float] | None:
+        """HTX's clock as the first read saw it (``Listing.clock``)."""
+        return self._open.clock or self._history.clock
+
+    def iterate_sync(self) -> Iterator[TrailingOrder]:
+        seen: set[str] = set()
+        for order in self._open.iterate_sync():
+            seen.add(order.order_id)
+            yield order
+        for order in self._history.iterate_sync():
+            if order.created_at < self._since:
+                return  # newest first: the rest is older still
+            if order.order_id not in seen:  # it ended between the two reads
+                yield order
+
+    async def iterate_async(self, before: Callable[[], None]) -> AsyncIterator[TrailingOrder]:
+        seen: set[str] = set()
+        async for order in self._open.iterate_async(before):
+            seen.add(order.order_id)
+            yield order
+        async for order in self._history.iterate_async(before):
+            if order.created_at < self._since:
+                return
+            if order.order_id not in seen:
+                yield order
 
 
 def plan_place(engine: Engine, contract_code: object, **arguments: Any) -> Placing:

@@ -161,14 +161,21 @@ def placed_json(placed: PlacedTrailingOrder) -> str:
 
 def write_unknown_outcome(error: HtxUnknownOutcomeError, out: IO[str]) -> None:
     out.write(f"unknown outcome: {printable(error.message)}\n")
+    check = (
+        "it may have been placed: check `htx-swap trailing list` and `htx-swap trailing "
+        "history` before placing it again"
+    )
     if error.candidates is None:
-        out.write("the open orders could not be read: check them before placing it again\n")
+        out.write(f"the orders could not be read to find it; {check}\n")
         return
     if not error.candidates:
-        out.write("no open order matches it: it was probably not placed; check before retrying\n")
+        # HTX may list an order a moment after placing it: not found is no proof of not placed.
+        out.write(f"no order found matching it, open or ended, but {check}\n")
         return
-    out.write(f"{len(error.candidates)} open order(s) match it, created since it was sent:\n")
-    write_orders_table(error.candidates, out, history=False)
+    out.write(
+        f"{len(error.candidates)} order(s) match it, open or ended, created since it was sent:\n"
+    )
+    write_orders_table(error.candidates, out, history=True)
 
 
 def unknown_outcome_json(error: HtxUnknownOutcomeError) -> str:
