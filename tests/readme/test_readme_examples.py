@@ -72,7 +72,7 @@ def test_the_place_example_reports_an_unknown_outcome_with_its_candidate(
         exec(_against(sandbox, code, monkeypatch), {})  # noqa: S102
         [order_id] = sandbox.control.open_ids()
     printed = capsys.readouterr().out
-    assert printed.startswith("may have been placed; open orders that match: (TrailingOrder(")
+    assert printed.startswith("may have been placed; orders that match: (TrailingOrder(")
     assert f"order_id='{order_id}'" in printed
 
 
