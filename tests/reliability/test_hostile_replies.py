@@ -396,3 +396,46 @@ def test_the_command_never_suggests_a_retry_is_safe_when_nothing_is_found(
         if not extra:
             assert "may have been placed" in words
             assert "before placing it again" in words
+
+
+# 4. Network text is escaped wherever the command prints or logs it, format characters too.
+
+HOSTILE_TEXT = "\x1b[2J\r\nforged line\u202edesrever\u200b\u2028\u2029\x9b"
+
+
+@pytest.mark.parametrize("verbose", [[], ["-v"]], ids=["quiet", "verbose"])
+def test_the_cancel_all_warning_carries_htx_text_escaped(
+    monkeypatch: pytest.MonkeyPatch, verbose: list[str]
+) -> None:
+    from htx_swap._cli import main
+
+    monkeypatch.setenv("HTX_ACCESS_KEY", "hostile-access-key")
+    monkeypatch.setenv("HTX_SECRET_KEY", "hostile-secret-key")
+
+    def script(request: Received, reply: Reply) -> None:
+        if request.number == 1:
+            reply.drop()  # maybe applied
+        else:
+            reply.json(refused(403, HOSTILE_TEXT))
+
+    out, err = io.StringIO(), io.StringIO()
+    with scripted(script) as server:
+        status = main(
+            ["trailing", "cancel-all", "--contract-code", "BTC-USDT", "--base-url",
+             server.base_url, *verbose],
+            stdout=out, stderr=err,
+        )  # fmt: skip
+    assert status == 1
+    printed = out.getvalue() + err.getvalue()
+    assert "\\x1b[2J\\r\\nforged line\\u202edesrever\\u200b\\u2028\\u2029\\x9b" in err.getvalue()
+    raw = [char for char in printed if char != "\n" and not char.isprintable()]
+    assert raw == [], "no control or format character reaches the terminal"
+    assert err.getvalue().count("forged line") == 1, "one warning line, not two"
+
+
+def test_every_printed_field_escapes_format_characters() -> None:
+    from htx_swap._render import printable
+
+    for char in ["\u202e", "\u200b", "\u2028", "\u2029", "\u061c", "\ufeff", "\x85", "\x1b"]:
+        assert printable(f"a{char}b") == "a" + char.encode("unicode_escape").decode() + "b"
+    assert printable("校验失败 héllo") == "校验失败 héllo"

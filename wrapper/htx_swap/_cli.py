@@ -726,7 +726,7 @@ def _is_usage_error(error: HtxError) -> bool:
 def _log_attempts(stream: IO[str]) -> None:
     """One stderr line per attempt, timed from the start: batching and pacing made visible."""
     handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter("%(relativeCreated)7.0f ms  %(message)s"))
+    handler.setFormatter(_Escaping("%(relativeCreated)7.0f ms  %(message)s"))
     logger = logging.getLogger("htx_swap")
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
@@ -746,6 +746,31 @@ def _flags(text: str) -> str:
     """``volume must be...`` as ``--volume must be...``; ``order_ids[1]`` as ``ID 2``."""
     text = _ORDER_ID_POSITION.sub(lambda found: f"ID {int(found[1]) + 1}", text)
     return _FLAGS.sub(lambda found: "--" + found[0].replace("_", "-"), text)
+
+
+class _Escaping(logging.Formatter):
+    """Log lines carry network text (HTX's ``err_msg``): escaped as everything printed is."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record))
+
+
+_warnings_handler: logging.Handler | None = None
+
+
+def _log_warnings(stream: IO[str], *, verbose: bool) -> None:
+    """Warnings (of any logger) on stderr, escaped: without a handler of ours, Python's
+    fallback would print them raw. With ``verbose``, htx_swap's go through ``_log_attempts``."""
+    global _warnings_handler
+    root = logging.getLogger()
+    if _warnings_handler is not None:  # main() run again in one process: one handler
+        root.removeHandler(_warnings_handler)
+    _warnings_handler = logging.StreamHandler(stream)
+    _warnings_handler.setLevel(logging.WARNING)
+    _warnings_handler.setFormatter(_Escaping("%(message)s"))
+    if verbose:
+        _warnings_handler.addFilter(lambda record: not record.name.startswith("htx_swap"))
+    root.addHandler(_warnings_handler)
 
 
 def _describe(error: BaseException) -> str:
@@ -821,6 +846,7 @@ def main(
     try:
         if args.command == "sandbox":
             return _sandbox(args, out)
+        _log_warnings(err, verbose=args.verbose)
         if args.verbose:
             _log_attempts(err)
         if args.action == "cancel":

@@ -8,6 +8,7 @@ and IDs are strings (their exact digits), times ISO 8601 in UTC.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -35,15 +36,26 @@ __all__ = [
 
 # C0 and C1 controls (and DEL): a reply's text must not move the cursor, recolour or forge rows.
 _CONTROL = frozenset([*range(0x00, 0x20), *range(0x7F, 0xA0)])
+# Nor may it reorder or hide what is printed: Unicode's format characters (bidirectional
+# overrides such as U+202E, zero-width ones such as U+200B), line and paragraph separators
+# (U+2028, U+2029), surrogates and private-use characters are escaped too.
+_UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def _unseen(char: str) -> bool:
+    code = ord(char)
+    if code < 0x7F:
+        return code < 0x20
+    return code in _CONTROL or unicodedata.category(char) in _UNSEEN_CATEGORIES
 
 
 def printable(text: str) -> str:
-    """Network text made safe for a terminal: control characters escaped (``\\x1b``, ``\\n``)."""
-    if not any(ord(char) in _CONTROL for char in text):
+    """Network text made safe for a terminal: control and format characters escaped
+    (``\\x1b``, ``\\n``, ``\\u202e``)."""
+    if text.isascii() and text.isprintable():
         return text
     return "".join(
-        char.encode("unicode_escape").decode("ascii") if ord(char) in _CONTROL else char
-        for char in text
+        char.encode("unicode_escape").decode("ascii") if _unseen(char) else char for char in text
     )
 
 
