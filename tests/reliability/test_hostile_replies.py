@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -439,3 +443,32 @@ def test_every_printed_field_escapes_format_characters() -> None:
     for char in ["\u202e", "\u200b", "\u2028", "\u2029", "\u061c", "\ufeff", "\x85", "\x1b"]:
         assert printable(f"a{char}b") == "a" + char.encode("unicode_escape").decode() + "b"
     assert printable("校验失败 héllo") == "校验失败 héllo"
+
+
+# 10. A reader that stops part-way through the JSON document: exit 141, as for the table.
+
+
+@pytest.mark.parametrize("output", [["--json"], []], ids=["json", "table"])
+@pytest.mark.parametrize("reader", ["head -c 100", "cat"])
+def test_a_document_cut_short_by_its_reader_exits_141(output: list[str], reader: str) -> None:
+    def script(request: Received, reply: Reply) -> None:
+        asked = request.json()["page_index"]
+        reply.json(page(asked * 1000, current=asked, total_page=1, total_size=10, count=10))
+
+    command = str(Path(sys.executable).with_name("htx-swap"))
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("HTX_")},
+        "HTX_ACCESS_KEY": "hostile-access-key",
+        "HTX_SECRET_KEY": "hostile-secret-key",
+    }
+    with scripted(script) as server:
+        args = ["trailing", "list", "--contract-code", "BTC-USDT", "--base-url", server.base_url]
+        pipeline = subprocess.run(
+            ["bash", "-c", f'"$@" | {reader} >/dev/null; echo "status=${{PIPESTATUS[0]}}" >&2',
+             "bash", command, *args, *output],
+            env=env, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+    # The document (about 7 KB as JSON) fits a pipe's buffer: one write, accepted whole.
+    expected = "status=141" if reader.startswith("head") else "status=0"
+    assert expected in pipeline.stderr, pipeline.stderr
+    assert "Broken pipe" not in pipeline.stderr

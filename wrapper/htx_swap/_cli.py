@@ -25,11 +25,14 @@ Errors are one line on stderr. Text from the network is printed with control cha
 from __future__ import annotations
 
 import argparse
+import array
+import errno
 import json
 import logging
 import math
 import os
 import re
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -850,8 +853,11 @@ def main(
         if args.verbose:
             _log_attempts(err)
         if args.action == "cancel":
-            return _cancel(args, stdin, out, err)
-        return _TRAILING[args.action](args, out, err)
+            status = _cancel(args, stdin, out, err)
+        else:
+            status = _TRAILING[args.action](args, out, err)
+        _delivered(out)
+        return status
     except BrokenPipeError:
         # The reader went away (`| head`): nothing more to say, and no one to say it to.
         _silence_stdout(out)
@@ -867,6 +873,38 @@ def main(
     except Exception as error:  # a bug of ours: still one line, and orders may be unresolved
         err.write(f"htx-swap: internal error: {type(error).__name__}: {printable(str(error))}\n")
         return EXIT_NOT_DONE
+
+
+def _delivered(out: IO[str]) -> None:
+    """Wait until a pipe's reader has read everything written, or raise BrokenPipeError if it
+    went away first (``| head -c 100``).
+
+    A document shorter than the pipe's buffer is accepted whole by one write, so without this
+    check a reader that stops part-way leaves no trace and the command exits 0. Only pipes are
+    watched (not terminals or files), and only where the system reports a pipe's unread bytes.
+    """
+    out.flush()
+    try:
+        descriptor = out.fileno()
+        if not stat.S_ISFIFO(os.fstat(descriptor).st_mode):
+            return
+        import fcntl
+        import select
+        import termios
+    except (AttributeError, OSError, ValueError, ImportError):  # not a real file: a test's
+        return
+    poller = select.poll()
+    poller.register(descriptor, select.POLLERR | select.POLLHUP)
+    unread = array.array("i", [0])
+    while True:
+        try:
+            fcntl.ioctl(descriptor, termios.FIONREAD, unread)
+        except OSError:
+            return  # the system can't say what is unread: nothing more to check
+        if unread[0] == 0:
+            return  # all read (the reader may have gone since: it had everything)
+        if any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(20)):
+            raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
 def _silence_stdout(out: IO[str]) -> None:
