@@ -25,6 +25,7 @@ from htx_swap import (
     HtxApiError,
     HtxTransportError,
     HtxUnknownOutcomeError,
+    InvalidRequestError,
     OrderFailure,
 )
 
@@ -472,3 +473,32 @@ def test_a_document_cut_short_by_its_reader_exits_141(output: list[str], reader:
     expected = "status=141" if reader.startswith("head") else "status=0"
     assert expected in pipeline.stderr, pipeline.stderr
     assert "Broken pipe" not in pipeline.stderr
+
+
+# 11. A host that is not valid IDNA is bad input, not an internal error.
+
+BAD_IDNA = ["https://xn--a-.com", "https://xn--.com", "https://xn--zz-zzz.example"]
+
+
+@pytest.mark.parametrize("base_url", BAD_IDNA)
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_host_that_is_not_valid_idna_is_refused_as_bad_input(kind: str, base_url: str) -> None:
+    error = run(kind, "cancel", base_url)
+    assert isinstance(error, InvalidRequestError), repr(error)
+    assert "base_url is not a valid URL" in str(error)
+
+
+def test_the_command_calls_a_bad_idna_host_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from htx_swap._cli import main
+
+    monkeypatch.setenv("HTX_ACCESS_KEY", "hostile-access-key")
+    monkeypatch.setenv("HTX_SECRET_KEY", "hostile-secret-key")
+    out, err = io.StringIO(), io.StringIO()
+    status = main(
+        ["trailing", "list", "--contract-code", "BTC-USDT", "--base-url", BAD_IDNA[0]],
+        stdout=out,
+        stderr=err,
+    )
+    assert status == 2, err.getvalue()
+    assert "internal error" not in err.getvalue()
+    assert "base_url is not a valid URL" in err.getvalue()

@@ -217,6 +217,7 @@ def validate_base_url(value: object, *, allow_insecure_http: bool = False) -> st
     shown = _echo(value)
     try:
         url = httpx.URL(value)
+        url.host  # noqa: B018 - decodes an IDNA host, which may be invalid (xn--a-.com)
     except (httpx.InvalidURL, TypeError, ValueError) as error:
         raise InvalidRequestError(f"base_url is not a valid URL ({error}): {shown}") from None
     if url.scheme not in ("http", "https") or not url.host:
