@@ -303,6 +303,8 @@ async def _json_object(request: Request) -> dict[str, Any]:
         )
     except ValueError as error:
         raise _BadRequest(f"the body is not JSON: {error}") from None
+    except RecursionError:
+        raise _BadRequest("the body is JSON nested too deeply to read") from None
     if not isinstance(document, dict):
         raise _BadRequest("the body is not a JSON object")
     return document

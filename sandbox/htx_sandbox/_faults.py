@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import random
+from typing import Any
 
 from attrs import field, frozen, validators
 
@@ -26,8 +27,15 @@ class Fault(enum.StrEnum):
 MAX_WAIT = 600.0
 """The longest delay or latency the sandbox holds a reply: past any client timeout worth testing."""
 
+
 # NaN fails both comparisons, so it is refused with everything else out of range.
-_probability = [validators.ge(0.0), validators.le(1.0)]
+def _real_number(instance: object, attribute: Any, value: object) -> None:
+    # JSON's true is an int to Python: a probability of `true` would be 1.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{attribute.name} must be a number, not {type(value).__name__}")
+
+
+_probability = [_real_number, validators.ge(0.0), validators.le(1.0)]
 
 
 @frozen
@@ -38,7 +46,9 @@ class FaultPlan:
     p_drop_after_apply: float = field(default=0.0, validator=_probability)
     p_delay_after_apply: float = field(default=0.0, validator=_probability)
     p_junk_after_apply: float = field(default=0.0, validator=_probability)
-    delay: float = field(default=2.0, validator=[validators.ge(0.0), validators.le(MAX_WAIT)])
+    delay: float = field(
+        default=2.0, validator=[_real_number, validators.ge(0.0), validators.le(MAX_WAIT)]
+    )
 
     def __attrs_post_init__(self) -> None:
         if sum(p for _, p in self._chances()) > 1.0:

@@ -179,6 +179,11 @@ BAD = {
     "rate-infinite-pool-interval": ("/rate", b'{"rate": 5, "pool_interval": Infinity}'),
     "rate-bool-pool": ("/rate", b'{"rate": 5, "pool_rate": true}'),
     "reset-not-object": ("/reset", b"[]"),
+    # Issue 22, item 12: JSON's true is no probability, and a body too deep to read is bad input.
+    "faults-true-probability": ("/faults", b'{"plan": {"p_bad_gateway": true}}'),
+    "faults-true-delay": ("/faults", b'{"plan": {"delay": true}}'),
+    "faults-deeply-nested": ("/faults", b'{"plan": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"),
+    "orders-deeply-nested": ("/orders", b"[" * 100_000 + b"]" * 100_000),
 }
 
 
