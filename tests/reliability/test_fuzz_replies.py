@@ -102,6 +102,14 @@ ENVELOPES = st.one_of(
 STATUSES = st.sampled_from([200, 200, 200, 200, 201, 202, 204, 302, 400, 401, 403, 404, 429, 502])
 
 
+def _utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _dumps(document: Any) -> bytes:
     return json.dumps(document, allow_nan=True).encode()
 
@@ -130,7 +138,10 @@ def hostile_replies(draw: st.DrawFn) -> Hostile:
         codec = draw(st.sampled_from(["utf-16", "utf-32", "latin-1", "utf-8-sig"]))
         text = json.dumps(document, ensure_ascii=False)
         body = text.encode(codec, errors="replace")
-        document = None  # whatever it reads as, the oracle below only trusts plain JSON
+        # JSON in UTF-16 or UTF-32 with a byte order mark is JSON (RFC 7159): read as sent.
+        # Latin-1 is read only when it happens to be valid UTF-8 as well.
+        readable = codec != "latin-1" or _utf8(body)
+        document = json.loads(text) if readable and body.decode(codec) == text else None
     else:
         document = draw(ENVELOPES)
         encoding = draw(st.sampled_from(["gzip", "deflate", "br", "identity", "gzip, gzip"]))
