@@ -147,10 +147,12 @@ def hostile_replies(draw: st.DrawFn) -> Hostile:
         encoding = draw(st.sampled_from(["gzip", "deflate", "br", "identity", "gzip, gzip"]))
         plain = _dumps(document)
         body = gzip.compress(plain) if encoding.startswith("gzip") else zlib.compress(plain)
-        if draw(st.booleans()):
-            body = body[: len(body) // 2]  # truncated
+        truncated = draw(st.booleans())
+        if truncated:
+            body = body[: len(body) // 2]
         headers["content-encoding"] = encoding
-        document = None
+        if truncated or encoding not in ("gzip", "deflate"):
+            document = None  # unreadable: only a whole gzip or deflate body decodes
     return Hostile(status, body, headers, document)
 
 
