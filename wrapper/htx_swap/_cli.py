@@ -875,13 +875,19 @@ def main(
         return EXIT_NOT_DONE
 
 
+# How long the command waits for a pipe's reader to take what it wrote (``_delivered``).
+_DELIVERY_WAIT = 5.0
+
+
 def _delivered(out: IO[str]) -> None:
     """Wait until a pipe's reader has read everything written, or raise BrokenPipeError if it
     went away first (``| head -c 100``).
 
     A document shorter than the pipe's buffer is accepted whole by one write, so without this
     check a reader that stops part-way leaves no trace and the command exits 0. Only pipes are
-    watched (not terminals or files), and only where the system reports a pipe's unread bytes.
+    watched (not terminals or files), only where the system reports a pipe's unread bytes, and
+    for at most ``_DELIVERY_WAIT`` seconds: a reader that reads only once the command has
+    exited (``Popen(...).wait()`` before reading) must not wait for ever.
     """
     out.flush()
     try:
@@ -896,7 +902,8 @@ def _delivered(out: IO[str]) -> None:
     poller = select.poll()
     poller.register(descriptor, select.POLLERR | select.POLLHUP)
     unread = array.array("i", [0])
-    while True:
+    give_up = time.monotonic() + _DELIVERY_WAIT
+    while time.monotonic() < give_up:
         try:
             fcntl.ioctl(descriptor, termios.FIONREAD, unread)
         except OSError:
