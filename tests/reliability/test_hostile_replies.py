@@ -502,3 +502,28 @@ def test_the_command_calls_a_bad_idna_host_a_usage_error(monkeypatch: pytest.Mon
     assert status == 2, err.getvalue()
     assert "internal error" not in err.getvalue()
     assert "base_url is not a valid URL" in err.getvalue()
+
+
+def test_a_reader_that_reads_only_after_the_command_exits_gets_everything() -> None:
+    """`Popen(...).wait()` before reading: the wait for the reader is bounded, not a deadlock."""
+
+    def script(request: Received, reply: Reply) -> None:
+        asked = request.json()["page_index"]
+        reply.json(page(asked * 1000, current=asked, total_page=1, total_size=10, count=10))
+
+    command = str(Path(sys.executable).with_name("htx-swap"))
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("HTX_")},
+        "HTX_ACCESS_KEY": "hostile-access-key",
+        "HTX_SECRET_KEY": "hostile-secret-key",
+    }
+    with scripted(script) as server:
+        args = ["trailing", "list", "--contract-code", "BTC-USDT", "--base-url", server.base_url]
+        with subprocess.Popen(
+            [command, *args, "--json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        ) as child:
+            status = child.wait(timeout=60)
+            assert child.stdout is not None
+            document = json.loads(child.stdout.read())
+    assert status == 0
+    assert len(document["orders"]) == 10
