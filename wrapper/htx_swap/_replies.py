@@ -89,15 +89,22 @@ def _read_cancel_reply(reply: Any) -> CancelAnswer:
             continue
         message = getattr(error, "err_msg", "")
         failures.append(OrderFailure(order_id, code, message if isinstance(message, str) else ""))
-    # A reply that contradicts itself (one order both cancelled and failed, or failed with two
-    # codes) says nothing reliable about any order: it settles none.
+    if contradiction := _contradiction(cancelled, failures):
+        raise UnreadableReply(contradiction)
+    return CancelAnswer(tuple(cancelled), tuple(failures))
+
+
+def _contradiction(cancelled: list[str], failures: list[OrderFailure]) -> str | None:
+    """How a cancel reply contradicts itself, if it does: one order both cancelled and failed,
+    or failed with two codes. Such a reply says nothing reliable about any order: it settles
+    none."""
     codes: dict[str, int] = {}
     for failure in failures:
         if codes.setdefault(failure.order_id, failure.err_code) != failure.err_code:
-            raise UnreadableReply(f"order {failure.order_id} is failed with two codes")
+            return f"order {failure.order_id} is failed with two codes"
     if both := codes.keys() & set(cancelled):
-        raise UnreadableReply(f"order {min(both)} is listed as both cancelled and failed")
-    return CancelAnswer(tuple(cancelled), tuple(failures))
+        return f"order {min(both)} is listed as both cancelled and failed"
+    return None
 
 
 class CancelReader:
@@ -140,6 +147,8 @@ class CancelReader:
                 cancelled.append(order_id)
                 continue
             failures.append(OrderFailure(order_id, code, message if type(message) is str else ""))
+        if _contradiction(cancelled, failures):
+            raise Refused  # read the slow way, which says why it is unreadable
         return CancelAnswer(tuple(cancelled), tuple(failures))
 
 
