@@ -21,7 +21,13 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from htx_swap import AsyncSwapClient, CancelResult, Credentials, HtxApiError, HtxAuthError
+from htx_swap import (
+    AsyncSwapClient,
+    CancelResult,
+    Credentials,
+    HtxAuthError,
+    HtxTransportError,
+)
 
 from .scripted import Received, Reply, cancel_every_one, ok, refused, scripted
 from .support import CONTRACT
@@ -142,10 +148,12 @@ def test_an_unexpected_status_carries_the_reply(transport: str) -> None:
     def teapot(request: Received, reply: Reply) -> None:
         reply.body(b"no", status=418, content_type="text/plain")
 
-    with scripted(teapot) as server, pytest.raises(HtxApiError) as caught:
+    # A status HTX doesn't send is an unknown outcome, not a refusal (issue 22, item 2).
+    with scripted(teapot) as server, pytest.raises(HtxTransportError) as caught:
         _cancel(transport, server.base_url, IDS)
-    assert caught.value.status_code == 418
+    assert "unexpected HTTP 418" in str(caught.value)
     assert caught.value.response is not None
+    assert caught.value.response.status_code == 418
     assert caught.value.response.content == b"no"
     assert caught.value.request is not None
     assert caught.value.request.url.path.endswith("swap_track_cancel")

@@ -102,7 +102,10 @@ def test_an_empty_file_or_pipe_is_nothing_to_cancel(sandbox: Sandbox, tmp_path: 
     empty = tmp_path / "ids.txt"
     empty.write_text("", encoding="utf-8")
     status, out, err = cancel(sandbox, "--from-file", str(empty), "--json")
-    assert (status, json.loads(out)) == (0, {"cancelled": [], "failed": [], "unresolved": []})
+    assert (status, json.loads(out)) == (
+        0,
+        {"cancelled": [], "failed": [], "unresolved": [], "not_sent": []},
+    )
     assert err == f"htx-swap: nothing to cancel: no order IDs in {empty}\n"
     assert sandbox.control.requests() == (), "nothing was sent"
 

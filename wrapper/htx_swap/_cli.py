@@ -761,14 +761,16 @@ class _Escaping(logging.Formatter):
 _warnings_handler: logging.Handler | None = None
 
 
-def _log_warnings(stream: IO[str], *, verbose: bool) -> None:
+def _log_warnings(stream: IO[str], *, verbose: bool, as_json: bool = False) -> None:
     """Warnings (of any logger) on stderr, escaped: without a handler of ours, Python's
-    fallback would print them raw. With ``verbose``, htx_swap's go through ``_log_attempts``."""
+    fallback would print them raw. With ``verbose``, htx_swap's go through ``_log_attempts``;
+    with ``as_json`` none is printed (stderr holds one JSON object; the document says what a
+    warning would, such as an incomplete cancel-all)."""
     global _warnings_handler
     root = logging.getLogger()
     if _warnings_handler is not None:  # main() run again in one process: one handler
         root.removeHandler(_warnings_handler)
-    _warnings_handler = logging.StreamHandler(stream)
+    _warnings_handler = logging.NullHandler() if as_json else logging.StreamHandler(stream)
     _warnings_handler.setLevel(logging.WARNING)
     _warnings_handler.setFormatter(_Escaping("%(message)s"))
     if verbose:
@@ -849,7 +851,7 @@ def main(
     try:
         if args.command == "sandbox":
             return _sandbox(args, out)
-        _log_warnings(err, verbose=args.verbose)
+        _log_warnings(err, verbose=args.verbose, as_json=bool(getattr(args, "json", False)))
         if args.verbose:
             _log_attempts(err)
         if args.action == "cancel":
