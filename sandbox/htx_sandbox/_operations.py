@@ -369,7 +369,7 @@ def _cancel_ids(document: Mapping[str, Any]) -> tuple[str, ...]:
 def _document(body: bytes) -> Mapping[str, Any]:
     try:
         document = json.loads(body, parse_float=Decimal, parse_constant=_no_constant)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
         raise RequestError(INPUT_ERROR, "Incorrect param. The body is not JSON.") from None
     if not isinstance(document, dict):
         raise RequestError(INPUT_ERROR, "Incorrect param. The body is not a JSON object.")

@@ -178,6 +178,8 @@ REFUSED: dict[str, tuple[object, int, str]] = {
     "not-json": (b"{", 1030, "not JSON"),
     "nan": (b'{"volume": NaN}', 1030, "not JSON"),
     "not-object": (b"[]", 1030, "not a JSON object"),
+    # Deeper than Python's parser goes (RecursionError): it was an unhandled 500.
+    "too-deep": (b'{"volume": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", 1030, "not JSON"),
 }
 
 
