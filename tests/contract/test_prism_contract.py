@@ -33,8 +33,21 @@ from htx_swap._auth import HtxAuth
 from .nonconforming import non_conforming_upstream
 from .prism import BAD_GATEWAY, JUNK, Audit, ContractViolation, Prism, running_prism
 
-# Every test of the integration modules, collected again here: new ones run through Prism too.
-INTEGRATION_TESTS = sorted(name for name in vars(integration) if name.startswith("test_"))
+# Every test of the integration modules, collected again here: new ones run through Prism too,
+# but for the two that count arrivals at a strict 5/s. Those measure Prism's forwarding jitter, not
+# the client: a request Prism holds 40 ms longer than the next one reaches the sandbox inside the
+# 30 ms pacing margin (1 refusal in about half the runs, on a quiet machine too). Their requests
+# and replies are the cancel scenarios' checked here; the limit itself is checked without a proxy
+# in tests/integration, run alone.
+THROUGH_A_PROXY_MEASURES_THE_PROXY = {
+    "test_the_client_stays_under_a_strict_limit_without_a_single_1032",
+    "test_the_async_client_stays_under_a_strict_limit_without_a_single_1032",
+}
+INTEGRATION_TESTS = sorted(
+    name
+    for name in vars(integration)
+    if name.startswith("test_") and name not in THROUGH_A_PROXY_MEASURES_THE_PROXY
+)
 globals().update({name: getattr(integration, name) for name in INTEGRATION_TESTS})
 FAMILY_TESTS = sorted(name for name in vars(family) if name.startswith("test_"))
 assert not set(FAMILY_TESTS) & set(INTEGRATION_TESTS), "one name, one test"
@@ -193,7 +206,8 @@ def test_a_flagged_fault_the_sandbox_did_not_inject_is_a_violation(audit: Audit)
 
 
 def test_the_integration_scenarios_are_all_collected_here() -> None:
-    assert len(INTEGRATION_TESTS) >= 9
+    assert len(INTEGRATION_TESTS) >= 8
+    assert THROUGH_A_PROXY_MEASURES_THE_PROXY.issubset(vars(integration)), "left out by name"
     assert all(globals()[name] is getattr(integration, name) for name in INTEGRATION_TESTS)
     assert len(FAMILY_TESTS) >= 20
     assert all(globals()[name] is getattr(family, name) for name in FAMILY_TESTS)
