@@ -24,9 +24,10 @@ from .support import CONTRACT, FIGURES
 RATE = 50  # past HTX's 72 per 3 s pool (pool_limit=None): this proves the interface window
 # The sandbox stamps an arrival when its process gets to the request: on a loaded 2-core machine
 # that can be tens of milliseconds late, bunching requests that left a window apart. The client
-# runs 4% under the sandbox's strict limit to leave room for that; the window arithmetic itself
+# runs 10% under the sandbox's strict limit to leave room for that (4% was not enough: 51 and 56
+# of 50 seen); the window arithmetic itself
 # is checked exactly, on virtual time, in tests/wrapper/test_pacing.py.
-CLIENT_RATE = 48
+CLIENT_RATE = 45
 THREADS, IDS_PER_THREAD = 8, 150
 TASKS, IDS_PER_TASK = 100, 20
 KEYS = SandboxCredentials("concurrency-access-key", "concurrency-secret-key")

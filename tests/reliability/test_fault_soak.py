@@ -9,7 +9,7 @@ client's report is checked against the sandbox's own record of what it did:
 - nothing is reported failed that the sandbox did cancel, and every failure has the right code;
 - few are unresolved (no definitive answer after the retries).
 
-The sandbox's strict limit is 50 requests/s and the client's 48/s (HTX's 5/s would make each
+The sandbox's strict limit is 50 requests/s and the client's 45/s (HTX's 5/s would make each
 soak take 80 s); a strict window at 50/s proves the pacing as well as one at 5/s.
 """
 
@@ -30,9 +30,9 @@ from .remote import RemoteSandbox, RemoteStats, remote_sandbox
 from .support import CONTRACT, FIGURES
 
 RATE = 50
-# 4% under the sandbox's strict limit: room for late arrival stamps on a loaded machine (see
-# test_concurrency.py).
-CLIENT_RATE = 48
+# 10% under the sandbox's strict limit: room for late arrival stamps on a loaded machine (see
+# test_concurrency.py; at 4% under, 52 and 55 of 50 were seen with other work on the machine).
+CLIENT_RATE = 45
 OPEN_ORDERS = 1940
 EXECUTED = [str(826052268312800000 + i) for i in range(20)]
 ALREADY_CANCELLED = [str(826052268312900000 + i) for i in range(20)]
