@@ -25,6 +25,7 @@ goes straight to an ``aiohttp.ClientSession``, with the same rules as on every o
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from http import HTTPStatus
@@ -194,7 +195,9 @@ class AiohttpSender:
         except BaseException as error:
             reply.close()
             if attempt.response is None:
-                _materialise(attempt, reply, method, url, headers, content, b"")
+                # Whatever went wrong building it must not hide the error that got us here.
+                with contextlib.suppress(Exception):
+                    _materialise(attempt, reply, method, url, headers, content, b"")
             if isinstance(error, aiohttp.ClientError):
                 raise _mapped(error, method, url, headers, content) from error
             raise
@@ -266,7 +269,8 @@ def _materialise(
     """The reply as the httpx transports hand it to the engine: ``attempt.response``."""
     extensions: dict[str, Any] = {"http_version": b"HTTP/1.1"}
     if reply.reason:
-        extensions["reason_phrase"] = reply.reason.encode()
+        # aiohttp decodes the phrase as UTF-8 with surrogateescape: these are the bytes received.
+        extensions["reason_phrase"] = reply.reason.encode("utf-8", "surrogateescape")
     response = httpx.Response(
         status_code=reply.status,
         # Decoded by the guard, as on the httpx transports: no content-encoding left.
