@@ -32,7 +32,7 @@ import aiohttp
 import httpx
 from httpx_aiohttp import AiohttpTransport as _HttpxAiohttpTransport
 
-from ._wire import body_leaving, headers_leaving
+from ._wire import body_leaving, headers_leaving, redacted_text
 
 __all__ = ["AiohttpTransport", "map_error"]
 
@@ -69,7 +69,9 @@ def map_error(error: BaseException, request: httpx.Request) -> httpx.TransportEr
         error = cause
     if not isinstance(error, aiohttp.ClientError):
         return None
-    message = str(error) or type(error).__name__
+    # aiohttp names the request's URL in some messages (a connect timeout, a malformed reply):
+    # the signed query must not travel with the error.
+    message = redacted_text(str(error)) or type(error).__name__
     mapped: type[httpx.TransportError]
     if isinstance(error, aiohttp.ClientConnectorError):
         mapped = httpx.ConnectError  # no connection was made: nothing was sent

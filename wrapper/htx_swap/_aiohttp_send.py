@@ -162,6 +162,7 @@ class AiohttpSender:
         remaining = None if deadline is None else max(deadline - time.monotonic(), 0.001)
         attempt.body_left = len(content)
         session = self._session or self._open()
+        failure: httpx.TransportError | None = None
         try:
             reply = await session.request(
                 method,
@@ -176,7 +177,11 @@ class AiohttpSender:
                 ),
             )
         except aiohttp.ClientError as error:
-            raise _mapped(error, method, url, headers, content) from error
+            failure = _mapped(error, method, url, headers, content)
+        if failure is not None:
+            # Raised outside the handler, chaining nothing: aiohttp's error holds the signed URL
+            # (in its message, in its request_info); the mapped one says what it said, redacted.
+            raise failure
         response: httpx.Response | None = None
         try:
             received = await _guarded_body(reply, deadline)
@@ -198,9 +203,11 @@ class AiohttpSender:
                 # Whatever went wrong building it must not hide the error that got us here.
                 with contextlib.suppress(Exception):
                     _materialise(attempt, reply, method, url, headers, content, b"")
-            if isinstance(error, aiohttp.ClientError):
-                raise _mapped(error, method, url, headers, content) from error
-            raise
+            if not isinstance(error, aiohttp.ClientError):
+                raise
+            failure = _mapped(error, method, url, headers, content)
+        if failure is not None:
+            raise failure  # outside the handler, as above
         reply.release()
         if response is None:
             return Response(
