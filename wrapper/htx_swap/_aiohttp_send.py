@@ -38,7 +38,7 @@ from yarl import URL
 
 from htx_swap_client.types import Response
 
-from ._aiohttp import map_error
+from ._aiohttp import map_error, open_session
 from ._http import _context_for
 from ._replies import ReadReply
 from ._send import generated_module, parse
@@ -48,8 +48,6 @@ from ._wire import (
     AttemptTrace,
     ReplyTooLarge,
     _Decoder,
-    body_leaving,
-    current_attempt,
 )
 from .signing import signed_host
 
@@ -58,26 +56,6 @@ if TYPE_CHECKING:
     from ._operations import Operation
 
 __all__ = ["AiohttpSender"]
-
-# httpx's defaults for a client's pool: at most 100 connections, idle ones kept 5 s.
-_MAX_CONNECTIONS = 100
-_KEEPALIVE_SECONDS = 5.0
-
-
-async def _on_chunk_sent(
-    session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestChunkSentParams
-) -> None:
-    attempt = current_attempt.get()
-    if attempt is not None:
-        attempt.headers_started = True  # aiohttp sends the head with the body's first piece
-        body_leaving(len(params.chunk))
-
-
-def _trace_config() -> aiohttp.TraceConfig:
-    config = aiohttp.TraceConfig()
-    config.on_request_chunk_sent.append(_on_chunk_sent)
-    return config
-
 
 # JSON as httpx encodes a request's ``json=``, byte for byte; one encoder for every request.
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
@@ -123,15 +101,9 @@ class AiohttpSender:
         self._targets: dict[str, _Target] = {}
 
     def _open(self) -> aiohttp.ClientSession:
-        connector = aiohttp.TCPConnector(
-            ssl=_context_for(self._https),
-            limit=_MAX_CONNECTIONS,
-            keepalive_timeout=_KEEPALIVE_SECONDS,
-        )
-        self._session = aiohttp.ClientSession(
-            connector=connector,
-            trace_configs=[_trace_config()],
-            auto_decompress=False,  # the reply guard decodes, within its cap
+        self._session = open_session(
+            _context_for(self._https),
+            head_hook=False,  # every request here has a body: the head leaves with it
             cookie_jar=aiohttp.DummyCookieJar(),  # HTX sets no cookies
             timeout=aiohttp.ClientTimeout(total=None),  # each attempt has its own deadline
         )
