@@ -11,10 +11,16 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import gzip
 import hashlib
 import hmac
 import json
+import re
+import socket
+import struct
+import time
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -27,7 +33,9 @@ from htx_swap import (
     Credentials,
     HtxAuthError,
     HtxTransportError,
+    HtxUnknownOutcomeError,
 )
+from htx_swap._wire import AttemptTrace
 
 from .scripted import Received, Reply, cancel_every_one, ok, refused, scripted
 from .support import CONTRACT
@@ -184,3 +192,132 @@ def test_a_chunked_answer_is_read(transport: str) -> None:
 
     with scripted(chunked) as server:
         assert _cancel(transport, server.base_url, IDS).all_cancelled
+
+
+# --- no signature in what an error says, on any exception it chains ------------------------------
+
+_SIGNATURE = re.compile(r"Signature=([^&\s'\"]*)")
+_REDACTED = {"[redacted]", "%5Bredacted%5D"}
+
+
+def _said(error: BaseException) -> list[str]:
+    """What an error and every error it chains say: str, repr, args, and the requests they hold."""
+    texts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        texts += [str(current), repr(current), *map(repr, current.args)]
+        texts += [repr(value) for value in vars(current).values()]
+        with contextlib.suppress(RuntimeError):  # an httpx error made without its request
+            request = getattr(current, "request", None)
+            if request is not None:
+                texts += [str(request.url), repr(request)]
+        current = current.__cause__ or current.__context__
+    return texts
+
+
+def _assert_no_signature(error: BaseException, signatures: list[str]) -> None:
+    for text in _said(error):
+        assert set(_SIGNATURE.findall(text)) <= _REDACTED, text
+        for signature in signatures:
+            assert signature not in text
+            assert quote(signature, safe="") not in text
+
+
+@contextlib.contextmanager
+def _accepting_nothing() -> Iterator[str]:
+    """A loopback port whose accept queue is full: a connection to it is never made."""
+    listener = socket.create_server(("127.0.0.1", 0), backlog=0)
+    port = listener.getsockname()[1]
+    queued: list[socket.socket] = []
+    try:
+        while True:  # queue connections until the kernel drops the next one's handshake
+            probe = socket.socket()
+            probe.settimeout(0.3)
+            try:
+                probe.connect(("127.0.0.1", port))
+            except OSError:
+                probe.close()
+                break
+            queued.append(probe)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        for connection in queued:
+            connection.close()
+        listener.close()
+
+
+def test_a_connect_timeout_carries_no_signature() -> None:
+    """aiohttp names the whole signed URL in its connect timeout; nothing the caller gets does.
+
+    aiohttp's timer and the engine's share the attempt's deadline, and either may fire first;
+    here aiohttp's is made the earlier one, as it is whenever it wins that race.
+    """
+
+    async def go(base_url: str) -> BaseException:
+        async with AsyncSwapClient(
+            KEYS, base_url=base_url, transport="aiohttp", max_retries=0, timeout=5
+        ) as client:
+            client._open_http()
+            sender = client._engine.sender
+            assert sender is not None
+
+            async def sooner(operation: Any, body: Any, attempt: AttemptTrace) -> Any:
+                attempt.deadline = time.monotonic() + 0.2
+                return await sender(operation, body, attempt)
+
+            client._engine.sender = sooner
+            try:
+                await client.cancel_trailing_orders(CONTRACT, IDS)
+            except HtxTransportError as error:
+                return error
+            raise AssertionError("the call did not fail")
+
+    with _accepting_nothing() as base_url:
+        error = asyncio.run(go(base_url))
+    chain = _said(error)
+    assert any("ConnectTimeout" in text for text in chain), chain
+    assert any("Connection timeout to host" in text for text in chain), chain
+    _assert_no_signature(error, [])
+
+
+def _reset(request: Received, reply: Reply) -> None:
+    # Linger 0: the close sends a reset, after the whole request was read.
+    reply._socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    reply.drop()
+
+
+FAILURES_AFTER_SENDING = {
+    "reset": _reset,
+    "read timeout": lambda request, reply: reply.trickle(200, b"{}" * 20, every=0.1),
+    "malformed head": lambda request, reply: reply.raw(b"HTTP/1.1 abc\r\n\r\n"),
+}
+
+
+@pytest.mark.parametrize("failure", FAILURES_AFTER_SENDING)
+def test_a_failure_after_sending_carries_no_signature(failure: str) -> None:
+    async def place(base_url: str) -> BaseException:
+        async with AsyncSwapClient(
+            KEYS, base_url=base_url, transport="aiohttp", max_retries=0, timeout=0.5
+        ) as client:
+            try:
+                await client.place_trailing_order(
+                    CONTRACT,
+                    direction="buy",
+                    volume=1,
+                    callback_rate="0.01",
+                    active_price="60000",
+                    order_price_type="formula_price",
+                    offset="open",
+                    lever_rate=5,
+                )
+            except HtxUnknownOutcomeError as error:
+                return error
+            raise AssertionError("the placement was not left unknown")
+
+    with scripted(FAILURES_AFTER_SENDING[failure]) as server:
+        error = asyncio.run(place(server.base_url))
+    signatures = [request.query["Signature"][0] for request in server.received]
+    assert signatures
+    _assert_no_signature(error, signatures)

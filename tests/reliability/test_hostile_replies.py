@@ -527,3 +527,30 @@ def test_a_reader_that_reads_only_after_the_command_exits_gets_everything() -> N
             document = json.loads(child.stdout.read())
     assert status == 0
     assert len(document["orders"]) == 10
+
+
+# A reason phrase that is not UTF-8 (aiohttp's parser keeps it as surrogates) is unreadable
+# text, never a crash: the reply is judged by its status and envelope as any other.
+
+
+def _reason_ff(status: int, body: bytes) -> bytes:
+    head = f"HTTP/1.1 {status} OK".encode() + b"\xff\r\ncontent-type: application/json\r\n"
+    return head + b"content-length: %d\r\n\r\n" % len(body) + body
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_rate_limit_refusal_with_a_non_utf8_reason_phrase_is_a_refusal(kind: str) -> None:
+    body = json.dumps(refused(1032, "too many requests")).encode()
+    with scripted(lambda request, reply: reply.raw(_reason_ff(200, body))) as server:
+        error = run(kind, "cancel", server.base_url, ids=IDS[:10], max_retries=0)
+    assert isinstance(error, HtxApiError), repr(error)
+    assert error.err_code == 1032
+    failed = tuple(OrderFailure(order_id, 1032, "too many requests") for order_id in IDS[:10])
+    assert error.result == CancelResult(failed=failed)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_503_with_a_non_utf8_reason_phrase_leaves_the_orders_unresolved(kind: str) -> None:
+    with scripted(lambda request, reply: reply.raw(_reason_ff(503, b"busy"))) as server:
+        result = run(kind, "cancel", server.base_url, ids=IDS[:10], max_retries=0)
+    assert result == CancelResult(unresolved=tuple(IDS[:10])), repr(result)

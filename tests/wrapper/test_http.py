@@ -103,6 +103,26 @@ def test_aiohttp_errors_map_to_what_httpcore_raises(
     assert type(map_error(wrapped, REQUEST)) is expected
 
 
+SIGNED = URL("http://h/x?AccessKeyId=k&Signature=c2VjcmV0%2Bc2lnbmF0dXJl%3D", encoded=True)
+_SIGNED_INFO = aiohttp.RequestInfo(SIGNED, "POST", CIMultiDict(), SIGNED)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        aiohttp.ConnectionTimeoutError(f"Connection timeout to host {SIGNED}"),
+        aiohttp.ClientResponseError(_SIGNED_INFO, (), status=400, message="Invalid"),
+    ],
+    ids=["connect timeout", "malformed reply"],
+)
+def test_a_mapped_error_never_repeats_a_signature(error: aiohttp.ClientError) -> None:
+    assert "c2VjcmV0" in str(error)  # aiohttp names the signed URL
+    mapped = map_error(error, REQUEST)
+    assert mapped is not None
+    assert "c2VjcmV0" not in str(mapped)
+    assert "Signature=[redacted]" in str(mapped)
+
+
 def test_a_server_closing_after_the_request_is_never_read_as_never_sent() -> None:
     from htx_swap._engine import _NEVER_SENT
 
@@ -322,3 +342,20 @@ def test_a_client_observes_the_round_trips_of_its_answered_attempts() -> None:
     assert client.cancel_trailing_orders("BTC-USDT", ["1"]).all_cancelled
     assert client._engine.round_trip is not None
     assert client._engine.round_trip > 0
+
+
+def test_redacting_an_error_redacts_the_words_of_every_error_it_chains() -> None:
+    from htx_swap._wire import redact_error
+
+    signed = httpx.Request("POST", str(SIGNED))
+    cause = OSError(f"could not reach {SIGNED}")
+    mapped = httpx.ConnectTimeout(f"timed out: {SIGNED}", request=signed)
+    mapped.__cause__ = cause
+    outer = RuntimeError("gave up")
+    outer.__context__ = mapped
+    redact_error(outer)
+    for error in (outer, mapped, cause):
+        assert "c2VjcmV0" not in str(error)
+        assert "c2VjcmV0" not in repr(error.args)
+    assert "c2VjcmV0" not in str(mapped.request.url)
+    assert "Signature=[redacted]" in str(cause)

@@ -32,9 +32,9 @@ import aiohttp
 import httpx
 from httpx_aiohttp import AiohttpTransport as _HttpxAiohttpTransport
 
-from ._wire import body_leaving, headers_leaving
+from ._wire import body_leaving, current_attempt, headers_leaving, redacted_text
 
-__all__ = ["AiohttpTransport", "map_error"]
+__all__ = ["AiohttpTransport", "map_error", "open_session"]
 
 # httpx's defaults for a client's pool: at most 100 connections, idle ones kept 5 s.
 _MAX_CONNECTIONS = 100
@@ -53,11 +53,41 @@ async def _on_chunk_sent(
     body_leaving(len(params.chunk))
 
 
-def _trace_config() -> aiohttp.TraceConfig:
+async def _on_chunk_sent_with_head(
+    session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestChunkSentParams
+) -> None:
+    attempt = current_attempt.get()
+    if attempt is not None:
+        attempt.headers_started = True  # aiohttp sends the head with the body's first piece
+        body_leaving(len(params.chunk))
+
+
+def _trace_config(*, head_hook: bool) -> aiohttp.TraceConfig:
+    """The send-time marks: from the head's hook and each body piece's, or (``head_hook``
+    false: every request has a body, as the direct sender's do) from the body's alone."""
     config = aiohttp.TraceConfig()
-    config.on_request_headers_sent.append(_on_headers_sent)
-    config.on_request_chunk_sent.append(_on_chunk_sent)
+    if head_hook:
+        config.on_request_headers_sent.append(_on_headers_sent)
+        config.on_request_chunk_sent.append(_on_chunk_sent)
+    else:
+        config.on_request_chunk_sent.append(_on_chunk_sent_with_head)
     return config
+
+
+def open_session(
+    tls: ssl.SSLContext, *, head_hook: bool = True, **options: Any
+) -> aiohttp.ClientSession:
+    """A session on httpx's pool defaults, with the send-time marks, never decompressing
+    (the reply guard decodes within its cap); ``options`` go to ``aiohttp.ClientSession``."""
+    connector = aiohttp.TCPConnector(
+        ssl=tls, limit=_MAX_CONNECTIONS, keepalive_timeout=_KEEPALIVE_SECONDS
+    )
+    return aiohttp.ClientSession(
+        connector=connector,
+        trace_configs=[_trace_config(head_hook=head_hook)],
+        auto_decompress=False,
+        **options,
+    )
 
 
 def map_error(error: BaseException, request: httpx.Request) -> httpx.TransportError | None:
@@ -69,7 +99,9 @@ def map_error(error: BaseException, request: httpx.Request) -> httpx.TransportEr
         error = cause
     if not isinstance(error, aiohttp.ClientError):
         return None
-    message = str(error) or type(error).__name__
+    # aiohttp names the request's URL in some messages (a connect timeout, a malformed reply):
+    # the signed query must not travel with the error.
+    message = redacted_text(str(error)) or type(error).__name__
     mapped: type[httpx.TransportError]
     if isinstance(error, aiohttp.ClientConnectorError):
         mapped = httpx.ConnectError  # no connection was made: nothing was sent
@@ -121,12 +153,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._inner = _HttpxAiohttpTransport(verify=tls, client=self._open_session)
 
     def _open_session(self) -> aiohttp.ClientSession:
-        connector = aiohttp.TCPConnector(
-            ssl=self._tls, limit=_MAX_CONNECTIONS, keepalive_timeout=_KEEPALIVE_SECONDS
-        )
-        self._session = aiohttp.ClientSession(
-            connector=connector, trace_configs=[_trace_config()], auto_decompress=False
-        )
+        self._session = open_session(self._tls)
         return self._session
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:

@@ -25,6 +25,7 @@ goes straight to an ``aiohttp.ClientSession``, with the same rules as on every o
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from http import HTTPStatus
@@ -37,7 +38,7 @@ from yarl import URL
 
 from htx_swap_client.types import Response
 
-from ._aiohttp import map_error
+from ._aiohttp import map_error, open_session
 from ._http import _context_for
 from ._replies import ReadReply
 from ._send import generated_module, parse
@@ -47,8 +48,6 @@ from ._wire import (
     AttemptTrace,
     ReplyTooLarge,
     _Decoder,
-    body_leaving,
-    current_attempt,
 )
 from .signing import signed_host
 
@@ -57,26 +56,6 @@ if TYPE_CHECKING:
     from ._operations import Operation
 
 __all__ = ["AiohttpSender"]
-
-# httpx's defaults for a client's pool: at most 100 connections, idle ones kept 5 s.
-_MAX_CONNECTIONS = 100
-_KEEPALIVE_SECONDS = 5.0
-
-
-async def _on_chunk_sent(
-    session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestChunkSentParams
-) -> None:
-    attempt = current_attempt.get()
-    if attempt is not None:
-        attempt.headers_started = True  # aiohttp sends the head with the body's first piece
-        body_leaving(len(params.chunk))
-
-
-def _trace_config() -> aiohttp.TraceConfig:
-    config = aiohttp.TraceConfig()
-    config.on_request_chunk_sent.append(_on_chunk_sent)
-    return config
-
 
 # JSON as httpx encodes a request's ``json=``, byte for byte; one encoder for every request.
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
@@ -122,15 +101,9 @@ class AiohttpSender:
         self._targets: dict[str, _Target] = {}
 
     def _open(self) -> aiohttp.ClientSession:
-        connector = aiohttp.TCPConnector(
-            ssl=_context_for(self._https),
-            limit=_MAX_CONNECTIONS,
-            keepalive_timeout=_KEEPALIVE_SECONDS,
-        )
-        self._session = aiohttp.ClientSession(
-            connector=connector,
-            trace_configs=[_trace_config()],
-            auto_decompress=False,  # the reply guard decodes, within its cap
+        self._session = open_session(
+            _context_for(self._https),
+            head_hook=False,  # every request here has a body: the head leaves with it
             cookie_jar=aiohttp.DummyCookieJar(),  # HTX sets no cookies
             timeout=aiohttp.ClientTimeout(total=None),  # each attempt has its own deadline
         )
@@ -161,6 +134,7 @@ class AiohttpSender:
         remaining = None if deadline is None else max(deadline - time.monotonic(), 0.001)
         attempt.body_left = len(content)
         session = self._session or self._open()
+        failure: httpx.TransportError | None = None
         try:
             reply = await session.request(
                 method,
@@ -175,7 +149,11 @@ class AiohttpSender:
                 ),
             )
         except aiohttp.ClientError as error:
-            raise _mapped(error, method, url, headers, content) from error
+            failure = _mapped(error, method, url, headers, content)
+        if failure is not None:
+            # Raised outside the handler, chaining nothing: aiohttp's error holds the signed URL
+            # (in its message, in its request_info); the mapped one says what it said, redacted.
+            raise failure
         response: httpx.Response | None = None
         try:
             received = await _guarded_body(reply, deadline)
@@ -194,10 +172,14 @@ class AiohttpSender:
         except BaseException as error:
             reply.close()
             if attempt.response is None:
-                _materialise(attempt, reply, method, url, headers, content, b"")
-            if isinstance(error, aiohttp.ClientError):
-                raise _mapped(error, method, url, headers, content) from error
-            raise
+                # Whatever went wrong building it must not hide the error that got us here.
+                with contextlib.suppress(Exception):
+                    _materialise(attempt, reply, method, url, headers, content, b"")
+            if not isinstance(error, aiohttp.ClientError):
+                raise
+            failure = _mapped(error, method, url, headers, content)
+        if failure is not None:
+            raise failure  # outside the handler, as above
         reply.release()
         if response is None:
             return Response(
@@ -266,7 +248,8 @@ def _materialise(
     """The reply as the httpx transports hand it to the engine: ``attempt.response``."""
     extensions: dict[str, Any] = {"http_version": b"HTTP/1.1"}
     if reply.reason:
-        extensions["reason_phrase"] = reply.reason.encode()
+        # aiohttp decodes the phrase as UTF-8 with surrogateescape: these are the bytes received.
+        extensions["reason_phrase"] = reply.reason.encode("utf-8", "surrogateescape")
     response = httpx.Response(
         status_code=reply.status,
         # Decoded by the guard, as on the httpx transports: no content-encoding left.

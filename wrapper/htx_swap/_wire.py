@@ -40,6 +40,7 @@ __all__ = [
     "redact_error",
     "redact_signatures",
     "redacted_request",
+    "redacted_text",
 ]
 
 # A page of 50 orders is about 45 KB of JSON; anything past 1 MiB is not an HTX reply.
@@ -344,6 +345,11 @@ def _redact(value: object) -> object:
     return value
 
 
+def redacted_text(text: str) -> str:
+    """``text`` with every ``Signature=`` value replaced by ``[redacted]``."""
+    return _SIGNATURE_VALUE.sub(_REDACTED, text) if "Signature=" in text else text
+
+
 def redacted_request(request: httpx.Request) -> httpx.Request:
     """``request`` with its ``Signature`` replaced by ``[redacted]``: what errors carry.
 
@@ -363,7 +369,8 @@ def redacted_request(request: httpx.Request) -> httpx.Request:
 
 
 def redact_error(error: BaseException) -> None:
-    """Replace the signed request an httpx error (and any error it chains) carries."""
+    """Redact the signed request an httpx error carries, and any signature in the words of
+    every error in its chain (a library may name the URL it was asked for in a message)."""
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
@@ -371,6 +378,7 @@ def redact_error(error: BaseException) -> None:
         if isinstance(current, httpx.RequestError):
             with contextlib.suppress(RuntimeError):  # made without its request
                 current.request = redacted_request(current.request)
+        current.args = tuple(_redact(arg) for arg in current.args)
         current = current.__cause__ or current.__context__
 
 
