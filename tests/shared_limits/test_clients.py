@@ -211,6 +211,52 @@ def test_the_command_takes_a_store(redis_url: str) -> None:
     assert "rate_limit_store must be a redis://" in bad.stderr
 
 
+UNREADABLE_STORE = "redis://:s3cr#et@127.0.0.1:6379/0"
+
+
+def test_a_sync_client_refuses_a_store_url_redis_cannot_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    keys = Credentials("k", "s")
+    with pytest.raises(InvalidRequestError, match="rate_limit_store is not a URL") as caught:
+        SwapClient(keys, rate_limit_store=UNREADABLE_STORE)
+    assert "s3cr" not in str(caught.value)
+    monkeypatch.setenv("HTX_RATE_LIMIT_STORE", UNREADABLE_STORE)
+    with pytest.raises(InvalidRequestError, match="HTX_RATE_LIMIT_STORE is not a URL") as caught:
+        SwapClient(keys)
+    assert "s3cr" not in str(caught.value)
+
+
+@pytest.mark.parametrize("transport", ["httpx", "aiohttp"])
+def test_an_async_client_refuses_a_store_url_redis_cannot_read_before_any_call(
+    monkeypatch: pytest.MonkeyPatch, transport: str
+) -> None:
+    # Its connection to Redis is made at the first booking: the URL is read when it is given.
+    keys = Credentials("k", "s")
+    with pytest.raises(InvalidRequestError, match="rate_limit_store is not a URL") as caught:
+        AsyncSwapClient(keys, rate_limit_store=UNREADABLE_STORE, transport=transport)
+    assert "s3cr" not in str(caught.value)
+    monkeypatch.setenv("HTX_RATE_LIMIT_STORE", UNREADABLE_STORE)
+    with pytest.raises(InvalidRequestError, match="HTX_RATE_LIMIT_STORE is not a URL") as caught:
+        AsyncSwapClient(keys, transport=transport)
+    assert "s3cr" not in str(caught.value)
+
+
+def test_the_command_refuses_a_store_url_redis_cannot_read() -> None:
+    listing = ("trailing", "list", "--sandbox", "--contract-code", CONTRACT)
+    given = run(*listing, "--rate-limit-store", UNREADABLE_STORE)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HTX_")}
+    env["HTX_RATE_LIMIT_STORE"] = UNREADABLE_STORE
+    from_env = subprocess.run(
+        [COMMAND, *listing], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    for finished, name in ((given, "rate_limit_store"), (from_env, "HTX_RATE_LIMIT_STORE")):
+        assert finished.returncode == 2, finished.stderr
+        assert f"{name} is not a URL" in finished.stderr
+        assert "internal error" not in finished.stderr
+        assert "s3cr" not in finished.stderr + finished.stdout
+
+
 def test_the_command_runs_when_its_store_is_down() -> None:
     finished = run(
         "trailing",

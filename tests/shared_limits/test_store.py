@@ -259,6 +259,27 @@ def test_a_refused_url_never_shows_its_password() -> None:
     assert "hunter2" not in str(caught.value)
 
 
+# A password with "#", "/" or "?" unencoded cuts the URL where redis's parser does not expect it:
+# its message then quotes part of the password ("Port could not be cast ... as 's3cr'").
+UNREADABLE_URLS = [
+    "redis://:s3cr#et@127.0.0.1:6379/0",
+    "redis://user:s3cr/et@127.0.0.1:6379/0",
+    "rediss://:s3cr?et@127.0.0.1/0",
+    "redis://:s3cret@[::1/0",
+    "redis://:s3cret@127.0.0.1:6379/0?socket_timeout=s3cret",
+]
+
+
+@pytest.mark.parametrize("url", UNREADABLE_URLS)
+def test_a_url_redis_cannot_read_is_refused_without_its_password(url: str) -> None:
+    with pytest.raises(InvalidRequestError, match="rate_limit_store is not a URL") as caught:
+        check_store_url(url)
+    assert "s3cr" not in str(caught.value)
+    assert "s3cr" not in repr(caught.value)
+    assert caught.value.__cause__ is None
+    assert caught.value.__context__ is None
+
+
 def test_no_store_for_none_or_empty() -> None:
     assert check_store_url(None) is None
     assert check_store_url("") is None

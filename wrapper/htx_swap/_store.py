@@ -126,13 +126,39 @@ def check_store_url(url: object, name: str = "rate_limit_store") -> str | None:
         return None
     if not isinstance(url, str):
         raise InvalidRequestError(f"{name} must be a str URL; got {type(url).__name__}")
-    scheme = urlsplit(url).scheme
-    if scheme not in _SCHEMES:
+    try:
+        scheme = urlsplit(url).scheme
+    except ValueError:  # "Invalid IPv6 URL": its own message quotes nothing, still say ours
+        scheme = None
+    if scheme is not None and scheme not in _SCHEMES:
         # The URL may carry a password: name only its scheme.
         raise InvalidRequestError(
             f"{name} must be a redis://, rediss:// or unix:// URL; got scheme {scheme!r}"
         )
+    if scheme is None or not _readable_by_redis(url):
+        # Neither the URL nor the parser's message: both may quote part of the password.
+        raise InvalidRequestError(
+            f"{name} is not a URL redis can read: check its host, port, database and options;"
+            " a password with '#', '/', '?' or '@' must be percent-encoded"
+        )
     return url
+
+
+def _readable_by_redis(url: str) -> bool:
+    """Whether redis's own parsers (sync and asyncio) take ``url``, as the store will."""
+    try:
+        from redis.asyncio.connection import parse_url as parse_async
+        from redis.connection import parse_url
+    except ImportError:  # the store says which extra it needs; urllib reads the port meanwhile
+        parsers: tuple[Callable[[str], object], ...] = (lambda u: urlsplit(u).port,)
+    else:
+        parsers = (parse_url, parse_async)
+    try:
+        for parse in parsers:
+            parse(url)
+    except (ValueError, TypeError):
+        return False
+    return True
 
 
 def _account_tag(account_id: str) -> str:
