@@ -381,6 +381,62 @@ def test_a_refusal_during_a_batch_slows_the_whole_client(
     _assert_all_cancelled(sandbox, [result])
 
 
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+def test_a_refusal_through_the_store_holds_the_next_start(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch, asynchronous: bool
+) -> None:
+    # On virtual time: HTX refuses the first request (1032); the next one, booked in the store
+    # (where the windows are empty), still starts no earlier than the hold the refusal set.
+    import httpx
+    import respx
+    from virtual_time import RecordingWaits
+
+    from htx_swap._store import SharedLimiter
+
+    waits = RecordingWaits()
+    holds: list[float] = []
+    original = SharedLimiter.slow_down
+
+    def spy(self: SharedLimiter, seconds: float) -> None:
+        holds.append(waits.now + seconds)
+        original(self, seconds)
+
+    monkeypatch.setattr(SharedLimiter, "slow_down", spy)
+    starts: list[float] = []
+    refused = {"status": "error", "err_code": 1032, "err_msg": "limit", "ts": 1_700_000_000_000}
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        starts.append(waits.now)
+        if len(starts) == 1:
+            return httpx.Response(200, json=refused)
+        data = {"errors": [], "successes": "2"}
+        return httpx.Response(200, json={"status": "ok", "data": data, "ts": 1_700_000_000_000})
+
+    base_url = "https://api.hbdm.com"
+    keys = Credentials("k", "s")
+    options = {"base_url": base_url, "rate_limit_store": redis_url, "max_retries": 0}
+    with respx.mock() as htx:
+        htx.post(f"{base_url}/linear-swap-api/v1/swap_track_cancel").mock(side_effect=answer)
+        if asynchronous:
+
+            async def cancel_twice() -> CancelResult:
+                async with AsyncSwapClient(keys, waits=waits, **options) as client:
+                    with pytest.raises(HtxError):
+                        await client.cancel_trailing_orders(CONTRACT, ["1"])
+                    return await client.cancel_trailing_orders(CONTRACT, ["2"])
+
+            result = asyncio.run(cancel_twice())
+        else:
+            with SwapClient(keys, waits=waits, **options) as client:
+                with pytest.raises(HtxError):
+                    client.cancel_trailing_orders(CONTRACT, ["1"])
+                result = client.cancel_trailing_orders(CONTRACT, ["2"])
+    assert result.cancelled == ("2",)
+    assert len(holds) == 1
+    assert len(starts) == 2
+    assert starts[1] >= holds[0] > starts[0]
+
+
 def test_an_async_client_works_on_while_its_store_is_down(
     sandbox: htx_sandbox.Sandbox, caplog: pytest.LogCaptureFixture
 ) -> None:

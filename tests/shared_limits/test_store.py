@@ -367,3 +367,32 @@ def test_refusals_and_spent_windows_slow_the_store_s_local_stand_in(redis_url: s
     limiter.hold_window(3.0, 2.0)  # the pool's window: the interface's is not held
     assert limiter.local[1].next_start() > limiter.local[0].next_start()
     assert "interface:/cancel" in repr(limiter)
+
+
+def test_a_refusal_or_a_spent_window_holds_the_starts_booked_in_the_store(redis_url: str) -> None:
+    # The store holds the account's windows, but not HTX's view of them: a 1032 (someone
+    # outside the store) or a nearly spent pool holds this client's store-booked starts too.
+    now = [100.0]
+    store = _store(redis_url, clock=lambda: now[0])
+    interface = SlidingWindowLimiter(CAPACITY, clock=lambda: now[0])
+    pool = SlidingWindowLimiter.per_window(72, 3.0, clock=lambda: now[0])
+    limiter = SharedLimiter(store, ("interface:/cancel", "pool:trade"), (interface, pool))
+    waiting = limiter.book()  # a worker already waiting for its slot when HTX refuses
+    assert waiting.member is not None
+    assert limiter.delay(waiting) <= 0.1
+    limiter.slow_down(1.5)
+    assert limiter.delay(waiting) >= 1.5
+    later = limiter.book()
+    assert later.member is not None
+    assert limiter.delay(later) >= 1.5
+    now[0] += 1.5
+    assert limiter.delay(later) <= 0.1
+    # A nearly spent pool holds every request drawing on it, other interfaces' too.
+    limiter.hold_window(3.0, 2.0)
+    other = SharedLimiter(
+        store,
+        ("interface:/other", "pool:trade"),
+        (SlidingWindowLimiter(CAPACITY, clock=lambda: now[0]), pool),
+    )
+    assert limiter.delay(limiter.book()) >= 2.0
+    assert other.delay(other.book()) >= 2.0

@@ -488,7 +488,7 @@ class SharedLimiter:
     def delay(self, slot: SharedSlot) -> float:
         if slot.member is None:
             return max((limiter.delay(local) for limiter, local in slot.local), default=0.0)
-        return slot.due - self.store.clock()
+        return max(slot.due, self.held_until) - self.store.clock()
 
     def mark_started(self, slot: SharedSlot) -> None:
         if slot.member is None:
@@ -521,9 +521,15 @@ class SharedLimiter:
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
 
-    # A 1032 or a nearly spent window slows the local limiters, the store's stand-in; the store
-    # itself holds the account's windows, so a 1032 there comes from a client outside it, and
-    # the refused call's backoff (from HTX's ratelimit-reset) is the answer.
+    # A 1032 or a nearly spent window means something outside the store draws on the account's
+    # windows: every start of this client waits, the store's slots too (``delay``). The hold is
+    # kept on the local limiters, the store's stand-in, which also share a pool's hold with
+    # every operation of the pool, as without a store.
+    @property
+    def held_until(self) -> float:
+        """No start through these windows before this time (our clock)."""
+        return max(limiter.held_until for limiter in self.local)
+
     def slow_down(self, seconds: float) -> None:
         for limiter in self.local:
             limiter.slow_down(seconds)
