@@ -211,6 +211,52 @@ def test_the_command_takes_a_store(redis_url: str) -> None:
     assert "rate_limit_store must be a redis://" in bad.stderr
 
 
+UNREADABLE_STORE = "redis://:s3cr#et@127.0.0.1:6379/0"
+
+
+def test_a_sync_client_refuses_a_store_url_redis_cannot_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    keys = Credentials("k", "s")
+    with pytest.raises(InvalidRequestError, match="rate_limit_store is not a URL") as caught:
+        SwapClient(keys, rate_limit_store=UNREADABLE_STORE)
+    assert "s3cr" not in str(caught.value)
+    monkeypatch.setenv("HTX_RATE_LIMIT_STORE", UNREADABLE_STORE)
+    with pytest.raises(InvalidRequestError, match="HTX_RATE_LIMIT_STORE is not a URL") as caught:
+        SwapClient(keys)
+    assert "s3cr" not in str(caught.value)
+
+
+@pytest.mark.parametrize("transport", ["httpx", "aiohttp"])
+def test_an_async_client_refuses_a_store_url_redis_cannot_read_before_any_call(
+    monkeypatch: pytest.MonkeyPatch, transport: str
+) -> None:
+    # Its connection to Redis is made at the first booking: the URL is read when it is given.
+    keys = Credentials("k", "s")
+    with pytest.raises(InvalidRequestError, match="rate_limit_store is not a URL") as caught:
+        AsyncSwapClient(keys, rate_limit_store=UNREADABLE_STORE, transport=transport)
+    assert "s3cr" not in str(caught.value)
+    monkeypatch.setenv("HTX_RATE_LIMIT_STORE", UNREADABLE_STORE)
+    with pytest.raises(InvalidRequestError, match="HTX_RATE_LIMIT_STORE is not a URL") as caught:
+        AsyncSwapClient(keys, transport=transport)
+    assert "s3cr" not in str(caught.value)
+
+
+def test_the_command_refuses_a_store_url_redis_cannot_read() -> None:
+    listing = ("trailing", "list", "--sandbox", "--contract-code", CONTRACT)
+    given = run(*listing, "--rate-limit-store", UNREADABLE_STORE)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HTX_")}
+    env["HTX_RATE_LIMIT_STORE"] = UNREADABLE_STORE
+    from_env = subprocess.run(
+        [COMMAND, *listing], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    for finished, name in ((given, "rate_limit_store"), (from_env, "HTX_RATE_LIMIT_STORE")):
+        assert finished.returncode == 2, finished.stderr
+        assert f"{name} is not a URL" in finished.stderr
+        assert "internal error" not in finished.stderr
+        assert "s3cr" not in finished.stderr + finished.stdout
+
+
 def test_the_command_runs_when_its_store_is_down() -> None:
     finished = run(
         "trailing",
@@ -333,6 +379,62 @@ def test_a_refusal_during_a_batch_slows_the_whole_client(
     assert len(slowed) == 2 * refused
     assert len({id(limiter) for limiter in slowed}) == 2
     _assert_all_cancelled(sandbox, [result])
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+def test_a_refusal_through_the_store_holds_the_next_start(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch, asynchronous: bool
+) -> None:
+    # On virtual time: HTX refuses the first request (1032); the next one, booked in the store
+    # (where the windows are empty), still starts no earlier than the hold the refusal set.
+    import httpx
+    import respx
+    from virtual_time import RecordingWaits
+
+    from htx_swap._store import SharedLimiter
+
+    waits = RecordingWaits()
+    holds: list[float] = []
+    original = SharedLimiter.slow_down
+
+    def spy(self: SharedLimiter, seconds: float) -> None:
+        holds.append(waits.now + seconds)
+        original(self, seconds)
+
+    monkeypatch.setattr(SharedLimiter, "slow_down", spy)
+    starts: list[float] = []
+    refused = {"status": "error", "err_code": 1032, "err_msg": "limit", "ts": 1_700_000_000_000}
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        starts.append(waits.now)
+        if len(starts) == 1:
+            return httpx.Response(200, json=refused)
+        data = {"errors": [], "successes": "2"}
+        return httpx.Response(200, json={"status": "ok", "data": data, "ts": 1_700_000_000_000})
+
+    base_url = "https://api.hbdm.com"
+    keys = Credentials("k", "s")
+    options = {"base_url": base_url, "rate_limit_store": redis_url, "max_retries": 0}
+    with respx.mock() as htx:
+        htx.post(f"{base_url}/linear-swap-api/v1/swap_track_cancel").mock(side_effect=answer)
+        if asynchronous:
+
+            async def cancel_twice() -> CancelResult:
+                async with AsyncSwapClient(keys, waits=waits, **options) as client:
+                    with pytest.raises(HtxError):
+                        await client.cancel_trailing_orders(CONTRACT, ["1"])
+                    return await client.cancel_trailing_orders(CONTRACT, ["2"])
+
+            result = asyncio.run(cancel_twice())
+        else:
+            with SwapClient(keys, waits=waits, **options) as client:
+                with pytest.raises(HtxError):
+                    client.cancel_trailing_orders(CONTRACT, ["1"])
+                result = client.cancel_trailing_orders(CONTRACT, ["2"])
+    assert result.cancelled == ("2",)
+    assert len(holds) == 1
+    assert len(starts) == 2
+    assert starts[1] >= holds[0] > starts[0]
 
 
 def test_an_async_client_works_on_while_its_store_is_down(

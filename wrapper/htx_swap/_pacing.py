@@ -236,6 +236,12 @@ class SlidingWindowLimiter:
             self.hold(seconds)
 
     @property
+    def held_until(self) -> float:
+        """No slot booked from now on is due before this time (a 1032, a nearly spent window)."""
+        with self._lock:
+            return self._held_until
+
+    @property
     def fraction(self) -> float:
         """The part of the window this client uses now (1.0: all of it)."""
         with self._lock:

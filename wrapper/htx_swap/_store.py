@@ -126,13 +126,39 @@ def check_store_url(url: object, name: str = "rate_limit_store") -> str | None:
         return None
     if not isinstance(url, str):
         raise InvalidRequestError(f"{name} must be a str URL; got {type(url).__name__}")
-    scheme = urlsplit(url).scheme
-    if scheme not in _SCHEMES:
+    try:
+        scheme = urlsplit(url).scheme
+    except ValueError:  # "Invalid IPv6 URL": its own message quotes nothing, still say ours
+        scheme = None
+    if scheme is not None and scheme not in _SCHEMES:
         # The URL may carry a password: name only its scheme.
         raise InvalidRequestError(
             f"{name} must be a redis://, rediss:// or unix:// URL; got scheme {scheme!r}"
         )
+    if scheme is None or not _readable_by_redis(url):
+        # Neither the URL nor the parser's message: both may quote part of the password.
+        raise InvalidRequestError(
+            f"{name} is not a URL redis can read: check its host, port, database and options;"
+            " a password with '#', '/', '?' or '@' must be percent-encoded"
+        )
     return url
+
+
+def _readable_by_redis(url: str) -> bool:
+    """Whether redis's own parsers (sync and asyncio) take ``url``, as the store will."""
+    try:
+        from redis.asyncio.connection import parse_url as parse_async
+        from redis.connection import parse_url
+    except ImportError:  # the store says which extra it needs; urllib reads the port meanwhile
+        parsers: tuple[Callable[[str], object], ...] = (lambda u: urlsplit(u).port,)
+    else:
+        parsers = (parse_url, parse_async)
+    try:
+        for parse in parsers:
+            parse(url)
+    except (ValueError, TypeError):
+        return False
+    return True
 
 
 def _account_tag(account_id: str) -> str:
@@ -462,7 +488,7 @@ class SharedLimiter:
     def delay(self, slot: SharedSlot) -> float:
         if slot.member is None:
             return max((limiter.delay(local) for limiter, local in slot.local), default=0.0)
-        return slot.due - self.store.clock()
+        return max(slot.due, self.held_until) - self.store.clock()
 
     def mark_started(self, slot: SharedSlot) -> None:
         if slot.member is None:
@@ -495,9 +521,15 @@ class SharedLimiter:
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
 
-    # A 1032 or a nearly spent window slows the local limiters, the store's stand-in; the store
-    # itself holds the account's windows, so a 1032 there comes from a client outside it, and
-    # the refused call's backoff (from HTX's ratelimit-reset) is the answer.
+    # A 1032 or a nearly spent window means something outside the store draws on the account's
+    # windows: every start of this client waits, the store's slots too (``delay``). The hold is
+    # kept on the local limiters, the store's stand-in, which also share a pool's hold with
+    # every operation of the pool, as without a store.
+    @property
+    def held_until(self) -> float:
+        """No start through these windows before this time (our clock)."""
+        return max(limiter.held_until for limiter in self.local)
+
     def slow_down(self, seconds: float) -> None:
         for limiter in self.local:
             limiter.slow_down(seconds)
