@@ -340,8 +340,8 @@ def test_ctrl_c_during_a_placement_says_the_order_may_exist_and_exits_130(
     )  # fmt: skip
     assert (status, out) == (130, "")
     assert err == (
-        "htx-swap: interrupted: the order may have been placed; "
-        "check with `htx-swap trailing list`\n"
+        "htx-swap: interrupted: the order may have been placed; check `htx-swap trailing list` "
+        "and `htx-swap trailing history` before placing it again\n"
     )
 
 

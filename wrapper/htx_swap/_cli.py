@@ -65,6 +65,7 @@ from ._engine import Waits
 from ._operations import FAMILIES
 from ._placing import check_place
 from ._render import (
+    CHECK_BEFORE_PLACING_AGAIN,
     cancel_all_json,
     cancel_json,
     orders_json,
@@ -223,7 +224,8 @@ def _build_parser() -> argparse.ArgumentParser:
         help="cancel trailing orders by ID",
         description="Cancel trailing orders of one contract, any number of IDs, batched 10 per "
         "request and paced under HTX's rate limit.",
-        epilog="exit status: 0 all cancelled, 1 some failed or unresolved, 2 usage, input, keys",
+        epilog="exit status: 0 all cancelled, 1 some failed, unresolved or not sent, 2 usage, "
+        "input, keys",
     )
     _contract_options(cancel, contract_type=True)
     cancel.add_argument("order_ids", nargs="*", metavar="ID", help="trailing order IDs")
@@ -461,8 +463,8 @@ def _place(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             # The request may already be on its way or applied: a bare "interrupted" would
             # suggest nothing happened, and placing again could open a second order.
             err.write(
-                "htx-swap: interrupted: the order may have been placed; "
-                "check with `htx-swap trailing list`\n"
+                f"htx-swap: interrupted: the order may have been placed; "
+                f"{CHECK_BEFORE_PLACING_AGAIN}\n"
             )
             return EXIT_INTERRUPTED
     if args.json:
@@ -681,7 +683,10 @@ def _cancel(args: argparse.Namespace, stdin: IO[str], out: IO[str], err: IO[str]
         write_cancel_table(order_ids, result, out)
     out.flush()
     if interrupted:
-        err.write("htx-swap: interrupted; orders not reported cancelled or failed are unresolved\n")
+        err.write(
+            "htx-swap: interrupted; unresolved orders may or may not have been cancelled, "
+            "orders not sent were not touched\n"
+        )
         return EXIT_INTERRUPTED
     if error is not None:
         return _report(args, err, error)

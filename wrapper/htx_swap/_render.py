@@ -171,12 +171,15 @@ def placed_json(placed: PlacedTrailingOrder) -> str:
     )
 
 
+# An order that triggered or ended since is only in the history: the list alone can miss it.
+CHECK_BEFORE_PLACING_AGAIN = (
+    "check `htx-swap trailing list` and `htx-swap trailing history` before placing it again"
+)
+
+
 def write_unknown_outcome(error: HtxUnknownOutcomeError, out: IO[str]) -> None:
     out.write(f"unknown outcome: {printable(error.message)}\n")
-    check = (
-        "it may have been placed: check `htx-swap trailing list` and `htx-swap trailing "
-        "history` before placing it again"
-    )
+    check = f"it may have been placed: {CHECK_BEFORE_PLACING_AGAIN}"
     if error.candidates is None:
         out.write(f"the orders could not be read to find it; {check}\n")
         return
