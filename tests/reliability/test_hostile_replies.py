@@ -100,7 +100,9 @@ def test_the_deep_reply_is_json_python_cannot_decode() -> None:
 # 2. A status HTX doesn't send, after the request went out, is an unknown outcome, not a refusal.
 
 
-@pytest.mark.parametrize("status", [201, 202, 302, 404])
+# 209, 299, 444 and 499 are not in http.HTTPStatus: they must meet the same rule, not be
+# called unreadable (HTTPStatus(299) raises ValueError).
+@pytest.mark.parametrize("status", [201, 202, 302, 404, 209, 299, 444, 499])
 @pytest.mark.parametrize("kind", KINDS)
 def test_an_unexpected_status_is_an_unknown_outcome_not_a_refusal(kind: str, status: int) -> None:
     def script(request: Received, reply: Reply) -> None:
@@ -122,6 +124,30 @@ def test_an_unexpected_status_is_an_unknown_outcome_not_a_refusal(kind: str, sta
     assert cancelled.result is not None
     assert cancelled.result.cancelled == ()
     assert cancelled.result.failed == ()
+    assert all_cancelled == CancelAllResult(complete=False)
+
+
+# A 5xx outside http.HTTPStatus (Cloudflare's 520-527) is a gateway's answer like 503: a lost
+# reply, judged by the 5xx rule with its headers, not an unreadable one.
+
+
+@pytest.mark.parametrize("status", [503, 520, 527])
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_5xx_outside_http_status_is_a_lost_reply_like_503(kind: str, status: int) -> None:
+    def script(request: Received, reply: Reply) -> None:
+        if lists(request):
+            reply.json(empty_page())
+        else:
+            reply.json(ok([]), status=status)
+
+    with scripted(script) as server:
+        placed = run(kind, "place", server.base_url)
+        cancelled = run(kind, "cancel", server.base_url, ids=IDS[:10], max_retries=0)
+        all_cancelled = run(kind, "cancel all", server.base_url, max_retries=0)
+    assert isinstance(placed, HtxUnknownOutcomeError), repr(placed)
+    assert placed.candidates == ()
+    assert f"(HTTP {status})" in str(placed), str(placed)
+    assert cancelled == CancelResult(unresolved=tuple(IDS[:10]))
     assert all_cancelled == CancelAllResult(complete=False)
 
 

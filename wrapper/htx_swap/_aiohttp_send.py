@@ -41,7 +41,7 @@ from htx_swap_client.types import Response
 from ._aiohttp import map_error, open_session
 from ._http import _context_for
 from ._replies import ReadReply
-from ._send import generated_module, parse
+from ._send import generated_module, http_status, parse
 from ._wire import (
     ACCEPT_ENCODING,
     MAX_REPLY_BYTES,
@@ -168,7 +168,7 @@ class AiohttpSender:
             if not isinstance(parsed, ReadReply | operation.reply_type):
                 # Not an answer: the engine reads the reply's status, headers and request.
                 response = _materialise(attempt, reply, method, url, headers, content, received)
-                status = HTTPStatus(reply.status)
+                status = http_status(reply.status)
         except BaseException as error:
             reply.close()
             if attempt.response is None:

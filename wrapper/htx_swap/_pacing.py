@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
 from ._errors import InvalidRequestError
+from ._retry import header_number
 
 __all__ = [
     "DEFAULT_MARGIN",
@@ -299,13 +300,14 @@ def hold_if_nearly_spent(
     """Read HTX's ``ratelimit-*`` headers: when the account's window is nearly spent (by this
     client or another process), hold the limiter of that window until its next slot frees
     (``ratelimit-reset``, on HTX's clock), so the client slows before HTX refuses."""
-    try:
-        remaining = int(headers["ratelimit-remaining"])
-        limit = int(headers["ratelimit-limit"])
-        interval = int(headers["ratelimit-interval"]) / 1000
-        reset = int(headers["ratelimit-reset"]) / 1000
-    except (KeyError, ValueError, TypeError):
-        return
+    remaining = header_number(headers, "ratelimit-remaining")
+    limit = header_number(headers, "ratelimit-limit")
+    interval_ms = header_number(headers, "ratelimit-interval")
+    reset_ms = header_number(headers, "ratelimit-reset")
+    if remaining is None or limit is None or interval_ms is None or reset_ms is None:
+        return  # advice that can't be read is ignored
+    interval = interval_ms / 1000
+    reset = reset_ms / 1000
     if limit < 1 or remaining > limit * LOW_REMAINING or not 0 < interval <= 3600:
         return
     # Never longer than the window: a reset far off is a wrong clock, not a reason to stop.

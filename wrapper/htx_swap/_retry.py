@@ -18,6 +18,7 @@ __all__ = [
     "BACKOFF_MAX",
     "DEFAULT_MAX_RETRIES",
     "RETRY_HINT_MAX",
+    "header_number",
     "is_retryable_status",
     "retry_delay",
     "server_hint",
@@ -30,6 +31,22 @@ BACKOFF_MAX = 8.0
 # A server asking for a longer wait than this means "not now": the request is not retried (as
 # openai-python does), rather than retried early into the same refusal.
 RETRY_HINT_MAX = 30.0
+
+
+def header_number(headers: Mapping[str, str], name: str) -> float | None:
+    """Header ``name`` as a finite number, zero or more; None when absent or unreadable.
+
+    Rate-limit and retry headers are advice: one that can't be read (too big for a float,
+    ``nan``, negative, not a number) is ignored, never a crash nor a changed outcome.
+    """
+    value = headers.get(name)
+    if value is None:
+        return None
+    try:
+        number = float(value)  # 400 digits or "1e400" read as inf, refused below
+    except (ValueError, TypeError, OverflowError):
+        return None
+    return number if math.isfinite(number) and number >= 0 else None
 
 
 def is_retryable_status(status_code: int) -> bool:
@@ -50,16 +67,15 @@ def server_hint(
     now = time.time() if now is None else now
     hints: list[float] = []
     retry_after = headers.get("retry-after")
-    if retry_after:
-        try:
-            hints.append(float(retry_after))
-        except ValueError:
-            with contextlib.suppress(TypeError, ValueError, OverflowError):
-                hints.append(parsedate_to_datetime(retry_after).timestamp() - now)
-    reset_ms = headers.get("ratelimit-reset")
-    if reset_ms:
-        with contextlib.suppress(ValueError):
-            hints.append(int(reset_ms) / 1000.0 - (now if server_now is None else server_now))
+    seconds = header_number(headers, "retry-after")
+    if seconds is not None:
+        hints.append(seconds)
+    elif retry_after:
+        with contextlib.suppress(TypeError, ValueError, OverflowError):
+            hints.append(parsedate_to_datetime(retry_after).timestamp() - now)
+    reset_ms = header_number(headers, "ratelimit-reset")
+    if reset_ms is not None:
+        hints.append(reset_ms / 1000.0 - (now if server_now is None else server_now))
     hints = [hint for hint in hints if math.isfinite(hint)]
     if not hints:
         return None

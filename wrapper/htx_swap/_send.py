@@ -14,7 +14,7 @@ import json
 import sys
 from http import HTTPStatus
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from htx_swap_client import Client
 from htx_swap_client.types import Response
@@ -24,7 +24,7 @@ from ._replies import ReadReply, Refused
 if TYPE_CHECKING:
     from ._operations import Operation
 
-__all__ = ["generated_module", "parse", "send_async", "send_sync"]
+__all__ = ["generated_module", "http_status", "parse", "send_async", "send_sync"]
 
 # A document the one-pass reader refuses, for whatever reason, is read again the slow way: that
 # judges it exactly as before (unreadable, an error envelope, an answer).
@@ -57,18 +57,22 @@ def parse(
     return module._parse_response(client=client, response=response)
 
 
-def _one_pass(operation: Operation[Any, Any, Any]) -> bool:
-    return getattr(operation.read, "document", None) is not None
+def http_status(status_code: int) -> HTTPStatus:
+    """``Response.status_code`` for ``status_code``. ``HTTPStatus(520)`` raises, so a status
+    outside the enum (520, 299, 499...) is kept as its plain int (an IntEnum equals its int):
+    the engine judges it by its number (the 5xx rule, or the unexpected-status rule), not as
+    an unreadable reply."""
+    if status_code in HTTPStatus._value2member_map_:
+        return HTTPStatus(status_code)
+    return cast("HTTPStatus", status_code)
 
 
 def send_sync(operation: Operation[Any, Any, Any], client: Client, body: Any) -> Response[Any]:
     """``operation``'s generated ``sync_detailed``, its ``ok`` page read in one pass."""
-    if not _one_pass(operation):
-        return operation.send(client=client, body=body)
     module = generated_module(operation)
     response = client.get_httpx_client().request(**module._get_kwargs(body=body))
     return Response(
-        status_code=HTTPStatus(response.status_code),
+        status_code=http_status(response.status_code),
         content=response.content,
         headers=response.headers,
         parsed=parse(operation, module, client, response.status_code, response.content, response),
@@ -79,12 +83,10 @@ async def send_async(
     operation: Operation[Any, Any, Any], client: Client, body: Any
 ) -> Response[Any]:
     """``operation``'s generated ``asyncio_detailed``, its ``ok`` page read in one pass."""
-    if not _one_pass(operation):
-        return await operation.send_async(client=client, body=body)
     module = generated_module(operation)
     response = await client.get_async_httpx_client().request(**module._get_kwargs(body=body))
     return Response(
-        status_code=HTTPStatus(response.status_code),
+        status_code=http_status(response.status_code),
         content=response.content,
         headers=response.headers,
         parsed=parse(operation, module, client, response.status_code, response.content, response),
