@@ -384,6 +384,21 @@ def _contract(args: argparse.Namespace) -> dict[str, Any]:
     return contract
 
 
+def _order(args: argparse.Namespace) -> dict[str, Any]:
+    """The order `trailing place` describes, as placing (and its dry run) takes it."""
+    return {
+        "direction": args.direction,
+        "volume": args.volume,
+        "callback_rate": args.callback_rate,
+        "active_price": args.active_price,
+        "order_price_type": args.order_price_type,
+        "offset": args.offset,
+        "lever_rate": args.lever_rate,
+        "reduce_only": args.reduce_only,
+        **_contract(args),
+    }
+
+
 # --- where to send, and with what ----------------------------------------------------------------
 
 
@@ -441,18 +456,7 @@ def _place(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         return _place_dry_run(args, out, err)
     with _client(args) as client:
         try:
-            placed = client.place_trailing_order(
-                args.contract_code,
-                direction=args.direction,
-                volume=args.volume,
-                callback_rate=args.callback_rate,
-                active_price=args.active_price,
-                order_price_type=args.order_price_type,
-                offset=args.offset,
-                lever_rate=args.lever_rate,
-                reduce_only=args.reduce_only,
-                **_contract(args),
-            )
+            placed = client.place_trailing_order(args.contract_code, **_order(args))
         except HtxUnknownOutcomeError as unknown:
             if args.json:
                 out.write(unknown_outcome_json(unknown))
@@ -476,18 +480,7 @@ def _place(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
 def _place_dry_run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     """Check the order as placing would, print the request body, send nothing."""
-    request = check_place(
-        args.contract_code,
-        direction=args.direction,
-        volume=args.volume,
-        callback_rate=args.callback_rate,
-        active_price=args.active_price,
-        order_price_type=args.order_price_type,
-        offset=args.offset,
-        lever_rate=args.lever_rate,
-        reduce_only=args.reduce_only,
-        **_contract(args),
-    )
+    request = check_place(args.contract_code, **_order(args))
     path = FAMILIES[request.margin_mode].place.path
     where = (
         "an embedded sandbox"
