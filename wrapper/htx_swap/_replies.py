@@ -203,14 +203,10 @@ class Page:
     """HTX's clock when it answered (the reply's ``ts``, epoch seconds), if plausible."""
 
 
-# Epoch milliseconds from 2015 to 2100: a ``ts`` outside is no clock reading.
-_TS_RANGE = range(1_420_070_400_000, 4_102_444_800_000)
-
-
 def server_time(ts: object) -> float | None:
     """HTX's clock from a reply's ``ts`` (epoch ms), or None when it is not a plausible one."""
     millis = _whole_number(ts)
-    if millis is not None and millis in _TS_RANGE:
+    if millis is not None and millis in _MS_RANGE:
         return millis / 1000.0
     return None
 
