@@ -25,16 +25,22 @@ help:
 
 # Python: .venv with the project (editable); redone when pyproject changes. The demo needs only
 # the runtime and the sandbox extra, so a first `make demo` doesn't wait for the dev tools.
+# Installed by uv (pinned, itself installed by pip): the dev extra's hundred-odd packages take it
+# seconds where pip takes most of a minute.
+UV := $(BIN)/uv
+UV_VERSION := 0.13.9
 $(VENV)/.runtime: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e ".[sandbox]"
+	test -x $(UV) && [ "$$($(UV) --version)" = "uv $(UV_VERSION)" ] \
+	  || $(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
+	$(UV) pip install --quiet --python $(BIN)/python -e ".[sandbox]"
 	touch $@
 
 # The .pth file lets coverage follow the Python subprocesses the tests start (the command, a
 # sandbox in its own process) when COVERAGE_ON_IMPORT is set, from their first import of our
 # packages (tests/coverage_startup.py); otherwise it does nothing.
 $(VENV)/.installed: $(VENV)/.runtime tests/coverage_startup.py
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(UV) pip install --quiet --python $(BIN)/python -e ".[dev]"
 	$(BIN)/python -c 'import pathlib, sys, sysconfig; pathlib.Path(sysconfig.get_path("purelib"), "htx_swap_coverage.pth").write_text("import os; os.environ.get(\"COVERAGE_ON_IMPORT\") and __import__(\"runpy\").run_path(%r)\n" % sys.argv[1])' "$(CURDIR)/tests/coverage_startup.py"
 	touch $@
 
@@ -104,20 +110,24 @@ typecheck: $(VENV)/.installed
 	$(BIN)/mypy --strict
 
 # coverage run, not pytest --cov: the htx_sandbox pytest plugin is imported before pytest-cov
-# starts, which would count the sandbox's module-level lines as never run. The tests run in
-# PYTEST_WORKERS pytest-xdist workers (0: in this process), each measured like any subprocess
-# (the .pth above), and their data combined with the rest. One more worker than cores: much of
-# the suite waits on servers and subprocesses. --dist loadfile keeps each test file on one
-# worker, so a module-scoped fixture is built once (pytest-xdist 3.8's loadgroup has no effect
-# under pytest 9); session fixtures that every worker would build are shared across workers
-# (tests/conftest.py, _once_per_run). The few tests that hold a client to HTX's rate limits in
-# real time run afterwards, by themselves (marker `alone`, tests/conftest.py).
-PYTEST_WORKERS ?= 3
+# starts, which would count the sandbox's module-level lines as never run. Every process is
+# measured like any subprocess (the .pth above) and the data combined at the end.
+# Two lanes run at once. The parallel lane: PYTEST_WORKERS pytest-xdist workers (more than the
+# cores: most of the suite waits on servers and subprocesses), files spread longest first
+# (tests/conftest.py), --dist loadfile so a module fixture is built once; at nice 15, with
+# everything it starts. The `alone` lane: the few tests that hold clients to HTX's rate limits in
+# real time against a strict sandbox, one after another at normal priority, so the CPU they need
+# is theirs when they need it (marker `alone`, tests/conftest.py); its report follows the other.
+PYTEST_WORKERS ?= 5
+COVERED := env COVERAGE_ON_IMPORT=$(CURDIR)/pyproject.toml $(BIN)/python -m coverage run -m pytest
 pytest: setup $(CHROMIUM) $(JAVA) $(GO) $(GO_VALIDATOR) $(CARGO) $(RUST_CRATES) $(REDIS_SERVER)
 	$(BIN)/python -m coverage erase
-	COVERAGE_ON_IMPORT=$(CURDIR)/pyproject.toml $(BIN)/python -m coverage run -m pytest \
-	  -n $(PYTEST_WORKERS) --dist loadfile -m "not alone"
-	COVERAGE_ON_IMPORT=$(CURDIR)/pyproject.toml $(BIN)/python -m coverage run -m pytest -m alone
+	alone_log=$$(mktemp); \
+	$(COVERED) -m alone -p no:cacheprovider > "$$alone_log" 2>&1 & alone=$$!; \
+	status=0; nice -n 15 $(COVERED) -n $(PYTEST_WORKERS) --dist loadfile -m "not alone" || status=$$?; \
+	wait $$alone || status=$$?; \
+	echo "--- the alone lane ---"; cat "$$alone_log"; rm -f "$$alone_log"; \
+	exit $$status
 	$(BIN)/python -m coverage combine --quiet
 	$(BIN)/python -m coverage report
 	@for package in wrapper sandbox; do \

@@ -10,6 +10,7 @@ import signal
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,7 +27,8 @@ _ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 
 # Tests that hold clients to HTX's rate limits in real time against a strict sandbox (not a
 # single 1032): starved of CPU by tests running beside them, the sandbox reads arrivals late and
-# refuses. Marked `alone`: `make test` runs them after the parallel part, by themselves.
+# refuses. Marked `alone`: `make test` runs them one at a time, at a higher priority than the
+# parallel part beside them (the Makefile's pytest target).
 ALONE = (
     "tests/reliability/test_concurrency.py::",
     "tests/reliability/test_fault_soak.py::",
@@ -40,9 +42,65 @@ ALONE = (
 )
 
 
+# How `make test` spreads the parallel part over pytest-xdist's workers (--dist loadfile: a file
+# is one unit, so its module fixtures are built once). The files that take longest go first, so
+# that none is left running by itself at the end (pytest-xdist would order units by their number
+# of tests); the longest of all, which run the same scenarios on each client, are split by client
+# into units that run side by side (their module fixtures are then built once per unit).
+LONGEST_FIRST = (
+    "tests/contract/test_prism_contract.py",
+    "tests/consumers/rust/test_rust_consumer.py",
+    "tests/integration/test_family.py",
+    "tests/generated/test_regenerate.py",
+    "tests/publishing/test_publishing.py",
+    "tests/consumers/go/test_go_consumer.py",
+    "tests/reliability/test_hostile_replies.py",
+    "tests/spec_change/test_spec_change.py",
+    "tests/shared_limits/test_clients.py",
+    "tests/cli/test_cli_hostile.py",
+    "tests/reliability/test_secret_hygiene.py",
+    "tests/bench/test_async_cost_smoke.py",
+    "tests/cli/test_cli_family.py",
+    "tests/readme/test_readme_types.py",
+)
+SPLIT_BY_CLIENT = (
+    "tests/contract/test_prism_contract.py",
+    "tests/integration/test_family.py",
+    "tests/reliability/test_hostile_replies.py",
+)
+_CLIENT = re.compile(r"\[(sync|async on aiohttp|async)\b")
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    if config.getoption("dist", None) != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class LongestFirst(LoadFileScheduling):  # type: ignore[misc]
+        def __init__(self, config: pytest.Config, log: Any) -> None:
+            super().__init__(config, log)
+            config.option.loadscopereorder = False  # the order is ours: see schedule()
+
+        def _split_scope(self, nodeid: str) -> str:
+            scope: str = super()._split_scope(nodeid)
+            client = _CLIENT.search(nodeid) if scope in SPLIT_BY_CLIENT else None
+            return f"{scope}[{client.group(1)}]" if client else scope
+
+        def schedule(self) -> None:
+            if self.collection is None:  # the first call: units are made in collection order
+                rank = {path: index for index, path in enumerate(LONGEST_FIRST)}
+                for node, collection in self.registered_collections.items():
+                    self.registered_collections[node] = sorted(
+                        collection, key=lambda nodeid: rank.get(nodeid.split("::")[0], len(rank))
+                    )
+            super().schedule()
+
+    return LongestFirst(config, log)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "alone: run by make test after the parallel tests, with no test beside it"
+        "markers", "alone: run by make test one at a time, ahead of the parallel tests in priority"
     )
 
 

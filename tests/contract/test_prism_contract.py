@@ -73,7 +73,9 @@ CANCEL_URL_PATH = "/linear-swap-api/v1/swap_track_cancel"
 PRISM_CLIENT_TIMEOUT = 2.0
 
 
-@pytest.fixture(scope="module")
+# One Prism per worker (session scope): `make test` splits this module by client into units
+# that a worker may run in turns, with other modules between them (tests/conftest.py).
+@pytest.fixture(scope="session")
 def prism(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prism]:
     with running_prism(tmp_path_factory.mktemp("prism") / "prism.log") as running:
         yield running
