@@ -71,6 +71,7 @@ SPLIT_BY_CLIENT = (
 _CLIENT = re.compile(r"\[(sync|async on aiohttp|async)\b")
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: unknown when run without it
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     if config.getoption("dist", None) != "loadfile":
         return None
