@@ -107,6 +107,37 @@ def test_with_json_an_error_is_one_json_object_on_stderr() -> None:
     assert json.loads(err)["exit_status"] == 1
 
 
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["trailing", "list", "--contract-code", CONTRACT, "--bogus"], "--bogus"),
+        (["trailing", "list", "--contract-code", CONTRACT, "--margin-mode", "nope"],
+         "--margin-mode"),
+        (["trailing", "list"], "--contract-code"),  # required on isolated margin
+        (["trailing", "history", "--contract-code", CONTRACT, "--days", "91"], "--days"),
+        (["trailing", "list", "--contract-code", CONTRACT, "--param", "=1"], "NAME=VALUE"),
+    ],
+)  # fmt: skip
+def test_with_json_a_usage_error_is_one_json_object_on_stderr(
+    argv: list[str], named: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        run(*argv, "--json")
+    captured = capsys.readouterr()
+    assert (exited.value.code, captured.out) == (2, "")
+    assert captured.err.count("\n") == 1
+    error = json.loads(captured.err)
+    assert error["exit_status"] == 2
+    assert named in error["error"]
+    with pytest.raises(SystemExit) as exited:
+        run(*argv)  # without --json: argparse's one line
+    captured = capsys.readouterr()
+    assert exited.value.code == 2
+    assert captured.err.startswith("htx-swap")
+    assert ": error: " in captured.err
+    assert named in captured.err
+
+
 def test_a_missing_file_with_json_is_a_json_error() -> None:
     status, _, err = run("trailing", "cancel", "--contract-code", CONTRACT, "--json",
                          "--from-file", "/nonexistent/ids.txt")  # fmt: skip

@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import array
 import errno
+import io
 import json
 import logging
 import math
@@ -113,8 +114,18 @@ _HISTORY_STATES = {
 class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors exit 2 with one line, as every other input error does."""
 
+    json_errors = False  # the line is the JSON object of any error under --json (_say_error)
+
     def error(self, message: str) -> NoReturn:
+        if self.json_errors:
+            line = io.StringIO()
+            _say_error(argparse.Namespace(json=True), line, message, EXIT_USAGE)
+            self.exit(EXIT_USAGE, line.getvalue())
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+class _JsonErrorsParser(_Parser):
+    json_errors = True
 
 
 TRADE_TYPE_HELP = (
@@ -148,16 +159,18 @@ def _add_choice(
     )
 
 
-def _build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+def _build_parser(*, json_errors: bool = False) -> argparse.ArgumentParser:
+    """The command's parser; ``json_errors``: usage errors as JSON objects (``--json`` given)."""
+    parser_class = _JsonErrorsParser if json_errors else _Parser
+    parser = parser_class(
         prog="htx-swap",
         description="HTX USDT-margined swap from the shell.",
         epilog=ENVIRONMENT_HELP,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=parser_class)
     trailing = commands.add_parser("trailing", help="trailing orders", epilog=ENVIRONMENT_HELP)
-    actions = trailing.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    actions = trailing.add_subparsers(dest="action", required=True, parser_class=parser_class)
     common = _common_options()
 
     place = actions.add_parser(
@@ -841,7 +854,10 @@ def main(
     stdin = stdin or sys.stdin
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    parser = _build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # Read before parsing, so that a usage error is JSON too (options end at a bare `--`).
+    options = argv[: argv.index("--")] if "--" in argv else argv
+    parser = _build_parser(json_errors="--json" in options)
     args = parser.parse_args(argv)
     args.waits = waits
     if args.command == "trailing" and args.margin_mode == "isolated" and not args.contract_code:
