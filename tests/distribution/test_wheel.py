@@ -59,6 +59,13 @@ def test_the_license_version_and_summary_ship(wheel: zipfile.ZipFile) -> None:
     assert "trailing orders (place, list, cancel, cancel-all, history)" in summary[1]
 
 
+def test_the_project_urls_ship_and_point_at_htx_s_reference(wheel: zipfile.ZipFile) -> None:
+    urls = re.findall(r"^Project-URL: ([^,]+), (.+)$", _metadata(wheel, "METADATA"), re.MULTILINE)
+    assert len(urls) == 2
+    for _, url in urls:
+        assert url.startswith(("https://www.htx.com/", "https://huobiapi.github.io/")), url
+
+
 def test_the_command_and_the_pytest_plugin_are_registered(wheel: zipfile.ZipFile) -> None:
     entry_points = _metadata(wheel, "entry_points.txt")
     assert "htx-swap = htx_swap._cli:main" in entry_points
