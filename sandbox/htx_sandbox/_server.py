@@ -201,27 +201,30 @@ def serve(
     As `running()`; `mix` defaults to seeding the realistic mix whenever `orders` are asked
     for. Bound beyond loopback, it first warns on stderr and prints the admin token there.
     """
-    with running(
-        host=host,
-        port=port,
-        orders=orders,
-        rate=rate,
-        interval=interval,
-        pool_rate=pool_rate,
-        pool_interval=pool_interval,
-        contract_code=contract_code,
-        faults=faults,
-        latency=latency,
-        credentials=credentials,
-        seed=seed,
-        mix=orders > 0 if mix is None else mix,
-        admin_token=admin_token,
-    ) as sandbox:
+    with (
+        running(
+            host=host,
+            port=port,
+            orders=orders,
+            rate=rate,
+            interval=interval,
+            pool_rate=pool_rate,
+            pool_interval=pool_interval,
+            contract_code=contract_code,
+            faults=faults,
+            latency=latency,
+            credentials=credentials,
+            seed=seed,
+            mix=orders > 0 if mix is None else mix,
+            admin_token=admin_token,
+        ) as sandbox,
+        contextlib.suppress(KeyboardInterrupt),
+    ):
+        # Ctrl-C stops it cleanly from the first line printed on, mid-announcement too.
         if not is_loopback(host):
             print(exposure_warning(sandbox), file=sys.stderr, flush=True)
         (announce or print_announcement)(sandbox)
-        with contextlib.suppress(KeyboardInterrupt):
-            (stop or threading.Event()).wait()
+        (stop or threading.Event()).wait()
 
 
 def print_announcement(sandbox: Sandbox) -> None:

@@ -178,6 +178,15 @@ print("stopped", flush=True)
 """
 
 
+def test_ctrl_c_while_the_sandbox_is_announced_stops_it_cleanly() -> None:
+    """The reader of the first line may press Ctrl-C before the rest is printed."""
+
+    def interrupted(sandbox: Sandbox) -> None:
+        raise KeyboardInterrupt
+
+    serve(port=0, announce=interrupted)  # returns: no traceback, the server stopped
+
+
 def test_serve_stops_cleanly_on_ctrl_c() -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with subprocess.Popen(
