@@ -1,5 +1,6 @@
-"""`scripts/bench --smoke`: every section still runs, every contender authenticates, and the
-revision given to `--before` is the one measured as "before" (HEAD here, not the default).
+"""`scripts/bench --smoke --shared-limits`: every section still runs, every contender
+authenticates, and the revision given to `--before` is the one measured as "before" (HEAD here,
+not the default).
 
 The figures themselves are never asserted: timing is not a pass/fail test; the verdicts are only
 checked to be verdicts.
@@ -92,6 +93,7 @@ EXPECTED = {
         "SwapClient listing",
     ],
     "14. Memory, 1,000 IDs": [AIOHTTP],
+    "15. Many processes, one account": ["2 processes, no store"],
 }
 # Issue 25's targets, each with its verdict: (section, contender).
 JUDGED = [
@@ -101,6 +103,7 @@ JUDGED = [
     ("12. Call to the whole request", AIOHTTP),
     ("13. CPU to list", "SwapClient listing"),
     ("14. Memory", AIOHTTP),
+    ("15. Many processes", "2 processes"),  # issue 23's
 ]
 # Sections whose contenders send requests to the sandbox.
 SIGNED = (
@@ -111,6 +114,7 @@ SIGNED = (
     "8a. Time to cancel",
     "8b. Time to cancel",
     "9. List",
+    "15. Many processes",
 )
 
 
@@ -128,7 +132,7 @@ def smoke(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.Complete
     # A timing tool, not a test of the code: coverage (make test) does not follow it.
     env = {name: value for name, value in os.environ.items() if name != "COVERAGE_ON_IMPORT"}
     completed = subprocess.run(
-        [str(BENCH), "--smoke", "--before", "HEAD", "--out", str(out)],
+        [str(BENCH), "--smoke", "--shared-limits", "--before", "HEAD", "--out", str(out)],
         capture_output=True,
         text=True,
         timeout=180,
