@@ -80,7 +80,9 @@ def parser() -> argparse.ArgumentParser:
         help="rounds of every section (default 7 per-request and client cost, 3 bulk and\n"
         "regeneration, 2 scale; cold start runs 4N times, default 20)",
     )
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="default: %(default)s")
+    parser.add_argument(
+        "--out", type=Path, metavar="PATH", default=DEFAULT_OUT, help="default: %(default)s"
+    )
     parser.add_argument(
         "--only",
         choices=[section.name for section in SECTIONS],
@@ -97,8 +99,8 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--shared-limits",
         action="store_true",
-        help="also run many processes on one account (issue 23): needs redis-server on PATH;\n"
-        "takes minutes (with --smoke, seconds)",
+        help="also run many processes on one account (issue 23): takes minutes (with --smoke,\n"
+        "one row without a store, a second); the rows with a store need redis-server on PATH",
     )
     return parser
 

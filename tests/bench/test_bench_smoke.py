@@ -181,7 +181,7 @@ def test_the_document_names_the_revision_given_for_before(
     smoke: tuple[subprocess.CompletedProcess[str], str],
 ) -> None:
     _, written = smoke
-    assert f"the code at {HEAD} (" in written
+    assert f"the code at {HEAD} (" in " ".join(written.split())
 
 
 def test_every_target_has_a_verdict_from_the_run(

@@ -37,14 +37,19 @@ def test_the_template_renders_every_section_note(settings: Settings) -> None:
     assert text.endswith(FINDINGS.read_text(encoding="utf-8"))
 
 
+def _prose(text: str) -> str:
+    """The text with every run of white space one space: the template's lines wrap anywhere."""
+    return " ".join(text.split())
+
+
 def test_the_template_renders_the_settings_of_the_run() -> None:
-    text = _render(Settings(overhead_requests=1234, unlimited_ids=56_789))
+    text = _prose(_render(Settings(overhead_requests=1234, unlimited_ids=56_789)))
     assert "1,234 cancels per contender per round" in text
     assert "over 56,789 IDs" in text
 
 
 def test_the_document_names_the_revision_given_for_before() -> None:
-    text = _render(before="abc1234")
+    text = _prose(_render(before="abc1234"))
     assert "the code at abc1234 (" in text
 
 
