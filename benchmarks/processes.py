@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # the bytecode of every module the children import, and the trees of the revisions measured.
 CACHE = Path(sys.prefix) / "htx-bench"
 DEFAULT_BEFORE = "8617263"  # issue 15's starting point
+KEEP_TREES = 4
 
 
 def bytecode_env() -> dict[str, str]:
@@ -213,11 +214,11 @@ def resolve(rev: str) -> tuple[str, str]:
 
 def checkout(full: str) -> Path:
     """`wrapper/` and `generated/` at commit `full` (git archive), kept in CACHE: the same paths
-    on every run, so their bytecode is cached too."""
+    on every run, so their bytecode is cached too. Only the KEEP_TREES used last are kept."""
     tree = CACHE / f"tree-{full}"
     if not tree.is_dir():
         CACHE.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix="tree-", dir=CACHE))
+        scratch = Path(tempfile.mkdtemp(prefix=".scratch-", dir=CACHE))
         archive = subprocess.run(
             ["git", "-C", str(ROOT), "archive", "--format=tar", full, "wrapper", "generated"],
             capture_output=True,
@@ -231,4 +232,8 @@ def checkout(full: str) -> Path:
             scratch.rename(tree)
         except OSError:  # another run put it there first
             shutil.rmtree(scratch, ignore_errors=True)
+    tree.touch()  # used now
+    for old in sorted(CACHE.glob("tree-*"), key=lambda path: path.stat().st_mtime)[:-KEEP_TREES]:
+        shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(CACHE / "pycache" / str(old).lstrip(os.sep), ignore_errors=True)
     return tree
