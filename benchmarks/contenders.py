@@ -211,6 +211,10 @@ def sdk_aiohttp(server: Server, **options: Any) -> SdkAsync:
     return SdkAsync(server, "aiohttp", **options)
 
 
+# The factories of htx-swap's clients: they take client options (`opened(..., **options)`).
+SDK_FACTORIES = (Sdk, SdkAsync, sdk_aiohttp)
+
+
 @dataclass(frozen=True)
 class Contender:
     name: str
@@ -301,8 +305,9 @@ def opened(server: Server, names: Sequence[str], **options: Any) -> Iterator[Ope
 
     def factory(contender: Contender) -> Any:
         assert contender.open is not None
-        sdk = contender.open in (Sdk, SdkAsync, sdk_aiohttp)
-        return contender.open(server, **options) if sdk else contender.open(server)
+        if contender.open in SDK_FACTORIES:
+            return contender.open(server, **options)
+        return contender.open(server)
 
     async def open_async() -> dict[str, Any]:  # on the loop: aiohttp wants one
         return {c.name: factory(c) for c in in_process if c.kind == "async"}

@@ -121,8 +121,8 @@ def run(bench: Run) -> list[Row]:
     labels = {name: bench.label(CONTENDERS[name].label) for name in names}
     micros = {name: [s * 1e6 for s in cpu[name]] for name in names}
     rows = []
-    for row in figure_rows(section, micros, "{:.0f} µs", labels, BASES, TARGETS):
-        name = next(name for name in names if labels[name] == row.contender)
+    figures = figure_rows(section, micros, "{:.0f} µs", labels, BASES, TARGETS)
+    for name, row in zip(names, figures, strict=True):  # in the order of `micros`
         row = replace(
             row,
             measured=f"{row.measured}; {ok[name]}/{total} ok",
