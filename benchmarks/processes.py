@@ -38,8 +38,9 @@ def bytecode_env() -> dict[str, str]:
 
 
 def package_env() -> dict[str, str]:
-    """bytecode_env, and this package importable: for `python -m benchmarks.<module>`."""
-    env = bytecode_env()
+    """This package importable, for `python -m benchmarks.<module>`: a server or a process whose
+    start is not timed (so no bytecode_env: its modules need not be compiled into the cache)."""
+    env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return env
 
