@@ -1,6 +1,7 @@
 """Every contender, as data: a name, a label for the table, and how it runs (a client in this
 process, sync or async, opened by a factory; or htx-swap in a child interpreter). Each in-process
-contender cancels IDs through one interface and reports how many were cancelled."""
+contender is a client with `cancel(ids) -> IDs cancelled` and `close()` (coroutines for an async
+one)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import metadata
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 from urllib.parse import quote
 
 import httpx
@@ -22,18 +23,6 @@ import httpx
 from benchmarks.harness import CANCEL_PATH, CONTRACT, stopwatch
 from benchmarks.processes import Server
 from htx_swap import AsyncSwapClient, CancelResult, SwapClient
-
-
-class SyncCanceller(Protocol):
-    def cancel(self, ids: list[str]) -> int: ...
-
-    def close(self) -> None: ...
-
-
-class AsyncCanceller(Protocol):
-    async def cancel(self, ids: list[str]) -> int: ...
-
-    async def close(self) -> None: ...
 
 
 def cancel_body(order_ids: Sequence[str]) -> dict[str, str]:
@@ -49,7 +38,7 @@ def successes(reply: dict[str, Any]) -> int:
 
 
 def cancelled(result: CancelResult) -> int:
-    return len(result.cancelled) if result.all_cancelled else 0
+    return len(result.cancelled)
 
 
 class RawSigner:
@@ -223,7 +212,7 @@ class Contender:
     """For the table; `{before}` names the revision before stands for."""
     kind: Literal["sync", "async", "child"]
     open: Callable[..., Any] | None = None
-    """sync/async: the factory (the server, then client options) of a Sync/AsyncCanceller."""
+    """sync/async: the factory (the server, then client options) of the client."""
     client: Literal["sync", "async"] = "sync"
     """child: which client the child runs."""
     tree: Literal["now", "before"] = "now"
