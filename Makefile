@@ -20,7 +20,9 @@ help:
 	@echo "                   place, list, cancel by ID, cancel-all, history"
 	@echo "make test          every check: spec lint, generated client, ruff, mypy, tests"
 	@echo "make regenerate    rewrite generated/ from the spec"
-	@echo "make bench         benchmarks (writes benchmarks/results.md)"
+	@echo "make bench         benchmarks (writes benchmarks/results.md); scripts/bench --help"
+	@echo "                   for a part (--only), another baseline (--before REV), and"
+	@echo "                   many processes on one account (--shared-limits: minutes)"
 	@echo "make publish-spec  bundle the spec and its docs into dist/spec/"
 
 # Python: .venv with the project (editable); redone when pyproject changes. The demo needs only

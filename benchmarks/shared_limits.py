@@ -1,24 +1,18 @@
-"""Many processes, one account: N processes x 300 IDs through the sandbox at HTX's limits.
+"""15. Many processes, one account (issue 23; only with `--shared-limits`: minutes): N processes
+x IDs each through the sandbox at HTX's limits, with a shared Redis store or without.
 
 Each process has its own key of one account (the sandbox counts limits per account, as HTX
-does) and cancels its own 300 orders with SDK defaults, with or without a shared Redis store
+does) and cancels its own orders with SDK defaults, with or without the store
 (`rate_limit_store=`). Reported per row: wall time from "go" to the last process done against
-the ideal (N x 300 IDs at 10 IDs a request and 5 requests a second), the 1032 refusals, the
-processes that finished (no error raised), and misreported orders (reported cancelled but not
-cancelled in the sandbox, or the reverse).
-
-    python benchmarks/shared_limits.py                 # the table: N = 1, 3, 10, with and without
-    python benchmarks/shared_limits.py --rows 3:store  # one row
-    python benchmarks/shared_limits.py --rows 3:store:kill  # Redis killed mid-run, restarted
-
-Needs redis-server on PATH and the sandbox and redis extras.
-"""
+the ideal (N x IDs at 10 IDs a request and 5 requests a second), the 1032 refusals, the processes
+that finished (no error raised), and misreported orders (reported cancelled but not cancelled in
+the sandbox). A row "N:store:kill" kills Redis mid-run and starts it again, empty. Needs
+redis-server on PATH for the store rows, and the sandbox and redis extras."""
 
 from __future__ import annotations
 
-import argparse
+import contextlib
 import json
-import os
 import shutil
 import socket
 import subprocess
@@ -27,21 +21,18 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-IDS = 300
-IDS_PER_REQUEST = 10
+from benchmarks.harness import CHUNK, CONTRACT, Row, Run, progress, yes_no
+from benchmarks.processes import package_env
+
 RATE = 5.0
-CONTRACT = "BTC-USDT"
 KILL_AFTER = 5.0  # seconds into the run Redis is killed
 DOWN_FOR = 3.0  # seconds before it is started again, empty
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+# Issue 23's targets, by kind of row: with the store at most 1.15x the ideal and 1% refused;
+# every kind: every process finishes; killed: nothing misreported.
+STORE_WALL, STORE_REFUSED = 1.15, 0.01
 
 
 class Redis:
@@ -49,7 +40,9 @@ class Redis:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self.port = _free_port()
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = int(probe.getsockname()[1])
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -86,9 +79,18 @@ class Redis:
             self.process.wait()
             self.process = None
 
+    def kill_and_restart(self) -> None:
+        time.sleep(KILL_AFTER)
+        self.kill()
+        time.sleep(DOWN_FOR)
+        self.start()
 
-@contextmanager
-def redis_server() -> Iterator[Redis]:
+
+@contextlib.contextmanager
+def redis_server(store: bool) -> Iterator[Redis | None]:
+    if not store:
+        yield None
+        return
     with tempfile.TemporaryDirectory(prefix="htx-redis-") as directory:
         server = Redis(Path(directory))
         server.start()
@@ -98,7 +100,7 @@ def redis_server() -> Iterator[Redis]:
             server.kill()
 
 
-def child(args: argparse.Namespace) -> None:
+def child() -> None:
     """One process: wait for "go" on stdin, cancel its IDs, print one JSON line."""
     import logging
 
@@ -113,6 +115,7 @@ def child(args: argparse.Namespace) -> None:
         print("ready", flush=True)
         sys.stdin.readline()
         report: dict[str, object] = {"error": None}
+        result: Any
         try:
             result = client.cancel_trailing_orders(CONTRACT, order["ids"])
         except HtxError as error:
@@ -120,23 +123,23 @@ def child(args: argparse.Namespace) -> None:
             result = getattr(error, "result", None)
         report["done"] = time.time()
         report["cancelled"] = [] if result is None else list(result.cancelled)
-        report["failed"] = [] if result is None else [str(f.order_id) for f in result.failed]
         report["unresolved"] = [] if result is None else list(result.unresolved)
         print(json.dumps(report), flush=True)
 
 
-def run_row(processes: int, store: bool, kill: bool) -> dict[str, object]:
+def run_row(processes: int, ids: int, store: bool, kill: bool) -> dict[str, Any]:
+    """One row: the processes started, told "go" at once, and what they and the sandbox saw."""
     from htx_sandbox import Credentials as SandboxKeys
     from htx_sandbox import running
 
-    with running(rate=RATE, interval=1.0) as sandbox, _maybe_redis(store) as redis:
+    with running(rate=RATE, interval=1.0) as sandbox, redis_server(store) as redis:
         control = sandbox.control
         account = sandbox.credentials.access_key
         orders = []
         for number in range(processes):
             keys = SandboxKeys(f"bench-key-{number}", f"bench-secret-{number}")
             control.add_credentials(keys, uid=account)
-            ids = control.seed_orders(CONTRACT, generate=IDS, access_key=keys.access_key)
+            seeded = control.seed_orders(CONTRACT, generate=ids, access_key=keys.access_key)
             orders.append(
                 {
                     "key": keys.access_key,
@@ -144,16 +147,17 @@ def run_row(processes: int, store: bool, kill: bool) -> dict[str, object]:
                     "account": account,
                     "base_url": sandbox.base_url,
                     "store": None if redis is None else redis.url,
-                    "ids": list(ids),
+                    "ids": list(seeded),
                 }
             )
         children = [
             subprocess.Popen(
-                [sys.executable, __file__, "--child"],
+                [sys.executable, "-m", "benchmarks.shared_limits", "--child"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
+                env=package_env(),
             )
             for _ in orders
         ]
@@ -168,89 +172,76 @@ def run_row(processes: int, store: bool, kill: bool) -> dict[str, object]:
         started = time.time()
         killer = None
         if kill and redis is not None:
-            killer = threading.Thread(target=_kill_and_restart, args=(redis,), daemon=True)
+            killer = threading.Thread(target=redis.kill_and_restart, daemon=True)
             killer.start()
         for process in children:
             assert process.stdin is not None
             process.stdin.write("go\n")
             process.stdin.flush()
-        reports = []
-        warnings = 0
+        reports, warnings = [], 0
         for process in children:
             out, err = process.communicate()
             reports.append(json.loads(out.strip().splitlines()[-1]))
             warnings += err.count("WARNING")
         if killer is not None:
             killer.join()
-        wall = max(float(report["done"]) for report in reports) - started
-        misreported = 0
-        for report in reports:
-            for order_id in report["cancelled"]:
-                misreported += str(control.order_state(order_id)) != "cancelled"
-        ideal = processes * IDS / IDS_PER_REQUEST / RATE
         stats = control.stats()
         return {
-            "processes": processes,
-            "store": ("yes, killed mid-run" if kill else "yes") if store else "no",
-            "wall": round(wall, 1),
-            "ideal": ideal,
-            "ratio": round(wall / ideal, 2),
+            "wall": max(float(report["done"]) for report in reports) - started,
+            "ideal": processes * ids / CHUNK / RATE,
             "requests": stats.requests,
             "refused_1032": stats.rejections.get(1032, 0),
-            "refused_share": round(stats.rejections.get(1032, 0) / max(stats.requests, 1), 3),
+            "refused_403": stats.rejections.get(403, 0),
             "finished": sum(report["error"] is None for report in reports),
             "unresolved": sum(len(report["unresolved"]) for report in reports),
-            "misreported": misreported,
+            "misreported": sum(
+                str(control.order_state(order_id)) != "cancelled"
+                for report in reports
+                for order_id in report["cancelled"]
+            ),
             "warnings": warnings,
         }
 
 
-def _kill_and_restart(redis: Redis) -> None:
-    time.sleep(KILL_AFTER)
-    redis.kill()
-    time.sleep(DOWN_FOR)
-    redis.start()
-
-
-@contextmanager
-def _maybe_redis(store: bool) -> Iterator[Redis | None]:
-    if not store:
-        yield None
-        return
-    with redis_server() as server:
-        yield server
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument(
-        "--rows",
-        nargs="*",
-        default=["1:store", "1:none", "3:store", "3:none", "10:store", "10:none", "3:store:kill"],
-        help="N:store|none[:kill] per row",
+def row(section: str, spec: str, figures: dict[str, Any]) -> Row:
+    """The table's row for one `N:store|none[:kill]` and its figures, judged by issue 23."""
+    count, mode, *rest = spec.split(":")
+    processes, store, kill = int(count), mode == "store", rest == ["kill"]
+    kind = (
+        ("shared store, Redis killed mid-run" if kill else "shared store") if store else "no store"
     )
-    args = parser.parse_args()
-    if args.child:
-        child(args)
-        return
-    header = (
-        "| processes | store | wall s | ideal s | wall/ideal | requests | 1032 | 1032 share "
-        "| finished | unresolved | misreported | WARNING lines |"
+    share = figures["refused_1032"] / max(figures["requests"], 1)
+    measured = (
+        f"wall {figures['wall']:.1f} s, ideal {figures['ideal']:g} s; {figures['requests']} "
+        f"requests, 1032: {figures['refused_1032']} ({share:.1%}); finished "
+        f"{figures['finished']}/{processes}; unresolved {figures['unresolved']}; misreported "
+        f"{figures['misreported']}; WARNING lines {figures['warnings']}"
     )
-    print(header)
-    print("|" + "---|" * 12)
-    for row in args.rows:
-        parts = row.split(":")
-        result = run_row(int(parts[0]), parts[1] == "store", parts[2:] == ["kill"])
-        print(
-            "| {processes} | {store} | {wall} | {ideal:g} | {ratio} | {requests} | {refused_1032} "
-            "| {refused_share:.1%} | {finished}/{processes} | {unresolved} | {misreported} "
-            "| {warnings} |".format(**result),
-            flush=True,
-        )
+    ratio = f"{figures['wall'] / figures['ideal']:.2f}x the ideal"
+    everyone = figures["finished"] == processes
+    if store and not kill:
+        target = f"≤ {STORE_WALL}x the ideal, ≤ {STORE_REFUSED:.0%} 1032, all finish"
+        met = figures["wall"] / figures["ideal"] <= STORE_WALL and share <= STORE_REFUSED
+    elif kill:
+        target, met = "all finish, nothing misreported", figures["misreported"] == 0
+    else:
+        target, met = "all finish", True
+    refused = f"{figures['refused_403']} of {figures['requests']}"
+    label = f"{processes} process{'es' if processes > 1 else ''}, {kind}"
+    return Row(section, label, measured, ratio, target, yes_no(met and everyone), refused)
 
 
-if __name__ == "__main__":
-    os.environ.setdefault("PYTHONUNBUFFERED", "1")
-    main()
+def run(bench: Run) -> list[Row]:
+    ids = bench.settings.shared_ids
+    section = f"15. Many processes, one account, {ids:,} IDs each (HTX's limits, SDK defaults)"
+    rows = []
+    for spec in bench.settings.shared_rows:
+        progress(f"many processes: {spec}")
+        count, mode, *rest = spec.split(":")
+        figures = run_row(int(count), ids, mode == "store", rest == ["kill"])
+        rows.append(row(section, spec, figures))
+    return rows
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--child"]:
+    child()

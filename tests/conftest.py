@@ -59,7 +59,6 @@ LONGEST_FIRST = (
     "tests/shared_limits/test_clients.py",
     "tests/cli/test_cli_hostile.py",
     "tests/reliability/test_secret_hygiene.py",
-    "tests/bench/test_async_cost_smoke.py",
     "tests/cli/test_cli_family.py",
     "tests/readme/test_readme_types.py",
 )

@@ -1,6 +1,9 @@
-"""`scripts/bench --smoke`: every section still runs and every contender authenticates.
+"""`scripts/bench --smoke --shared-limits`: every section still runs, every contender
+authenticates, and the revision given to `--before` is the one measured as "before" (HEAD here,
+not the default).
 
-The figures themselves are never asserted: timing is not a pass/fail test.
+The figures themselves are never asserted: timing is not a pass/fail test; the verdicts are only
+checked to be verdicts.
 """
 
 from __future__ import annotations
@@ -16,6 +19,12 @@ ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "scripts" / "bench"
 COLUMNS = 7
 
+RAW_AIOHTTP, AIOHTTP = "raw aiohttp", 'AsyncSwapClient(transport="aiohttp")'
+HTTPX, CCXT_SYNC, CCXT_ASYNC = (
+    "AsyncSwapClient (httpx",
+    "ccxt 4.5.90 htx, request()",
+    "ccxt 4.5.90 htx async",
+)
 # Contenders each section must report, by the start of their label.
 EXPECTED = {
     "1. Per-request overhead": [
@@ -24,8 +33,8 @@ EXPECTED = {
         "SwapClient",
         "AsyncSwapClient (httpx transport",
         'AsyncSwapClient(transport="aiohttp")',
-        "SwapClient before (at ",
-        "AsyncSwapClient before (at ",
+        "SwapClient before (at {before}, ",
+        "AsyncSwapClient before (at {before}, ",
         "SwapClient now, in a child",
         "AsyncSwapClient now (httpx), in a child",
         "ccxt 4.5.90 htx, request()",
@@ -46,8 +55,8 @@ EXPECTED = {
         "SwapClient",
         "AsyncSwapClient (httpx transport",
         'AsyncSwapClient(transport="aiohttp")',
-        "SwapClient before (at ",
-        "AsyncSwapClient before (at ",
+        "SwapClient before (at {before}, ",
+        "AsyncSwapClient before (at {before}, ",
         "SwapClient now, in a child",
         "AsyncSwapClient now (httpx), in a child",
     ],
@@ -66,7 +75,36 @@ EXPECTED = {
         "ccxt 4.5.90 htx async_support",
     ],
     "9. List": ["SwapClient.open_trailing_orders", "naive loop"],
+    "10. Client CPU": [RAW_AIOHTTP, CCXT_ASYNC, AIOHTTP, HTTPX, CCXT_SYNC, "SwapClient"],
+    "11. Unpaced bulk, 200 IDs (the others": [RAW_AIOHTTP, CCXT_ASYNC, AIOHTTP, HTTPX],
+    "11. Unpaced bulk, 200 IDs, CPU": [RAW_AIOHTTP, CCXT_ASYNC, AIOHTTP, HTTPX],
+    "12. Call to the whole request": [
+        RAW_AIOHTTP,
+        CCXT_ASYNC,
+        AIOHTTP,
+        HTTPX,
+        CCXT_SYNC,
+        "SwapClient",
+    ],
+    "13. CPU to list": [
+        "the parse floor",
+        "reply reading, one pass",
+        "reply reading, generated models",
+        "SwapClient listing",
+    ],
+    "14. Memory, 1,000 IDs": [AIOHTTP],
+    "15. Many processes, one account": ["2 processes, no store"],
 }
+# Issue 25's targets, each with its verdict: (section, contender).
+JUDGED = [
+    ("10. Client CPU", AIOHTTP),
+    ("10. Client CPU", "SwapClient"),
+    ("11. Unpaced bulk, 200 IDs (the others", AIOHTTP),
+    ("12. Call to the whole request", AIOHTTP),
+    ("13. CPU to list", "SwapClient listing"),
+    ("14. Memory", AIOHTTP),
+    ("15. Many processes", "2 processes"),  # issue 23's
+]
 # Sections whose contenders send requests to the sandbox.
 SIGNED = (
     "1. Per-request overhead",
@@ -76,7 +114,16 @@ SIGNED = (
     "8a. Time to cancel",
     "8b. Time to cancel",
     "9. List",
+    "15. Many processes",
 )
+
+
+def _head() -> str:
+    command = ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"]
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip()
+
+
+HEAD = _head()
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +132,7 @@ def smoke(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.Complete
     # A timing tool, not a test of the code: coverage (make test) does not follow it.
     env = {name: value for name, value in os.environ.items() if name != "COVERAGE_ON_IMPORT"}
     completed = subprocess.run(
-        [str(BENCH), "--smoke", "--out", str(out)],
+        [str(BENCH), "--smoke", "--shared-limits", "--before", "HEAD", "--out", str(out)],
         capture_output=True,
         text=True,
         timeout=180,
@@ -127,7 +174,25 @@ def test_every_section_reports_every_contender(
         labels = [row[1] for row in table if row[0].startswith(section)]
         assert len(labels) == len(contenders), (section, labels)
         for label, expected in zip(labels, contenders, strict=True):
-            assert label.startswith(expected), (section, labels)
+            assert label.startswith(expected.format(before=HEAD)), (section, labels)
+
+
+def test_the_document_names_the_revision_given_for_before(
+    smoke: tuple[subprocess.CompletedProcess[str], str],
+) -> None:
+    _, written = smoke
+    assert f"the code at {HEAD} (" in " ".join(written.split())
+
+
+def test_every_target_has_a_verdict_from_the_run(
+    smoke: tuple[subprocess.CompletedProcess[str], str],
+) -> None:
+    _, written = smoke
+    table = rows(written)
+    for section, contender in JUDGED:
+        [row] = [r for r in table if r[0].startswith(section) and r[1].startswith(contender)]
+        assert row[4] != "—", row
+        assert row[5] in ("yes", "**no**"), row
 
 
 def test_every_contender_authenticated(
