@@ -13,6 +13,13 @@ export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 export NO_UPDATE_NOTIFIER := 1
 
+# A machine may set PYTHONDONTWRITEBYTECODE (this one does): then every process the tests start,
+# hundreds of them, compiles each module it imports from source, and every pytest worker rewrites
+# every test module again. Bytecode goes to a cache of ours under .venv instead, never beside the
+# sources.
+export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: help setup demo test lint lint-spec check-generated typecheck pytest regenerate bench publish-spec clean
 
 help:
