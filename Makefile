@@ -133,7 +133,8 @@ pytest: setup $(CHROMIUM) $(JAVA) $(GO) $(GO_VALIDATOR) $(CARGO) $(RUST_CRATES) 
 	$(BIN)/python -m coverage erase
 	alone_log=$$(mktemp); \
 	$(COVERED) -m alone -p no:cacheprovider > "$$alone_log" 2>&1 & alone=$$!; \
-	status=0; nice -n 15 $(COVERED) -n $(PYTEST_WORKERS) --dist loadfile -m "not alone" || status=$$?; \
+	status=0; nice -n 15 $(COVERED) -n $(PYTEST_WORKERS) --dist loadfile -m "not alone" --durations=10 \
+	  || status=$$?; \
 	wait $$alone || status=$$?; \
 	echo "--- the alone lane ---"; cat "$$alone_log"; rm -f "$$alone_log"; \
 	exit $$status
