@@ -79,21 +79,13 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     class LongestFirst(LoadFileScheduling):  # type: ignore[misc]
         def __init__(self, config: pytest.Config, log: Any) -> None:
             super().__init__(config, log)
-            config.option.loadscopereorder = False  # the order is ours: see schedule()
+            # Units in the order the workers collected them: longest first (see below).
+            config.option.loadscopereorder = False
 
         def _split_scope(self, nodeid: str) -> str:
             scope: str = super()._split_scope(nodeid)
             client = _CLIENT.search(nodeid) if scope in SPLIT_BY_CLIENT else None
             return f"{scope}[{client.group(1)}]" if client else scope
-
-        def schedule(self) -> None:
-            if self.collection is None:  # the first call: units are made in collection order
-                rank = {path: index for index, path in enumerate(LONGEST_FIRST)}
-                for node, collection in self.registered_collections.items():
-                    self.registered_collections[node] = sorted(
-                        collection, key=lambda nodeid: rank.get(nodeid.split("::")[0], len(rank))
-                    )
-            super().schedule()
 
     return LongestFirst(config, log)
 
@@ -105,13 +97,17 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every pytest-xdist worker (`make test`) must collect the same test IDs; the tests in
-    ALONE are marked `alone`."""
+    """Every pytest-xdist worker (`make test`) must collect the same test IDs, there in the
+    order LONGEST_FIRST (the units are made in it: the scheduler sends each worker positions in
+    its own collection); the tests in ALONE are marked `alone`."""
     unstable = [item.nodeid for item in items if _ADDRESS.search(item.nodeid)]
     if unstable:  # each worker would collect other IDs, and pytest-xdist refuses to run
         raise pytest.UsageError(
             "test IDs with a memory address (give the parameters ids=...): " + ", ".join(unstable)
         )
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # (a worker's own --dist reads "no")
+        rank = {path: index for index, path in enumerate(LONGEST_FIRST)}
+        items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
     for item in items:
         if any(part in item.nodeid for part in ALONE):
             item.add_marker(pytest.mark.alone)
