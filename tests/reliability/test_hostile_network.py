@@ -8,6 +8,7 @@ a usable signature, and plain http leaves loopback only when asked to.
 from __future__ import annotations
 
 import asyncio
+import functools
 import gzip
 import json
 import logging
@@ -172,6 +173,7 @@ def _flood_unannounced(request: Received, reply: Reply) -> None:
     )
 
 
+@functools.cache  # built when first used, not in every process that collects this module
 def _gzip_bomb() -> bytes:
     """300 MiB of spaces, gzipped to about 300 KiB, compressed a MiB at a time."""
     compressor = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
@@ -179,11 +181,8 @@ def _gzip_bomb() -> bytes:
     return b"".join(parts) + compressor.flush()
 
 
-BOMB = _gzip_bomb()
-
-
 def _bomb(request: Received, reply: Reply) -> None:
-    reply.body(BOMB, headers={"content-encoding": "gzip"})
+    reply.body(_gzip_bomb(), headers={"content-encoding": "gzip"})
 
 
 def _cancel_on(kind: str, base_url: str, ids: list[str], **options: Any) -> CancelResult:
