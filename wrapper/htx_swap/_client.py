@@ -117,11 +117,19 @@ class _BaseSwapClient:
         if self._max_requests_per_second is not None and self._pool_limit is not None:
             pools = {pool: PoolLimit(self._pool_limit, POOLS[pool].seconds) for pool in Pool}
         # Windows shared with every process of the account (HTX counts per account), when a
-        # store is given, here or in the environment; "" means none.
+        # store is given, here or in the environment; "" means none. An unpaced client has no
+        # windows to share: the environment's store is not for it, and asking for one is an error.
         if rate_limit_store is None:
             url = check_store_url(os.environ.get(RATE_LIMIT_STORE_ENV), RATE_LIMIT_STORE_ENV)
+            if self._max_requests_per_second is None:
+                url = None
         else:
             url = check_store_url(rate_limit_store)
+            if url is not None and self._max_requests_per_second is None:
+                raise InvalidRequestError(
+                    "rate_limit_store shares the client's pacing with other processes, and "
+                    "max_requests_per_second=None turns pacing off: give a rate, or no store"
+                )
         waits = Waits() if waits is None else waits
         self.rate_limit_store = (
             None
