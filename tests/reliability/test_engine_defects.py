@@ -363,6 +363,10 @@ def test_an_http_status_is_not_an_htx_code(status: int, error_class: type[HtxApi
     assert error.response.status_code == status
     assert error.request is not None
     assert error.request.url.path.endswith("swap_track_cancel")
+    # A gateway refused it before HTX: not sent (README, the buckets), where HTX's own 403
+    # (below) fails the orders of the request it answered.
+    assert error.result is not None
+    assert (error.result.not_sent, error.result.failed) == (tuple(IDS[:1]), ())
 
 
 def test_htx_403_in_an_envelope_keeps_its_code_and_http_200() -> None:
@@ -373,6 +377,8 @@ def test_htx_403_in_an_envelope_keeps_its_code_and_http_200() -> None:
     ):
         client.cancel_trailing_orders(CONTRACT, IDS[:1])
     assert (caught.value.status_code, caught.value.err_code) == (200, 403)
+    assert caught.value.result is not None
+    assert [failure.order_id for failure in caught.value.result.failed] == IDS[:1]
     assert json.loads(caught.value.response.content)["err_code"] == 403  # type: ignore[union-attr]
 
 
