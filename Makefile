@@ -123,8 +123,8 @@ typecheck: $(VENV)/.installed
 # measured like any subprocess (the .pth above) and the data combined at the end.
 # Two lanes run at once. The parallel lane: PYTEST_WORKERS pytest-xdist workers (more than the
 # cores: most of the suite waits on servers and subprocesses), files spread longest first
-# (tests/conftest.py), --dist loadfile so a module fixture is built once; at nice 15, with
-# everything it starts. The `alone` lane: the few tests that hold clients to HTX's rate limits in
+# (tests/conftest.py), --dist loadfile so a module fixture is built once (and what every worker
+# would build, once per run: _once_per_run); at nice 15, with everything it starts. The `alone` lane: the few tests that hold clients to HTX's rate limits in
 # real time against a strict sandbox, one after another at normal priority, so the CPU they need
 # is theirs when they need it (marker `alone`, tests/conftest.py); its report follows the other.
 PYTEST_WORKERS ?= 5
