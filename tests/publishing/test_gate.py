@@ -38,7 +38,7 @@ def _load_gate() -> ModuleType:
 
 
 gate = _load_gate()
-BASE: dict[str, Any] = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+BASE: dict[str, Any] = yaml.load(SPEC.read_text(encoding="utf-8"), yaml.CSafeLoader)
 
 Doc = dict[str, Any]
 Change = Callable[[Doc], None]

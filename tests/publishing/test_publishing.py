@@ -41,7 +41,7 @@ def run(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]
 
 
 def load_spec() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = yaml.load(SPEC.read_text(encoding="utf-8"), yaml.CSafeLoader)
     return loaded
 
 

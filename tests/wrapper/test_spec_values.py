@@ -22,7 +22,7 @@ SETS = {name: value for name, value in vars(_validation).items() if isinstance(v
 
 @pytest.fixture(scope="module")
 def schemas() -> dict[str, Any]:
-    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    spec = yaml.load(SPEC.read_text(encoding="utf-8"), yaml.CSafeLoader)
     return spec["components"]["schemas"]  # type: ignore[no-any-return]
 
 
