@@ -78,6 +78,7 @@ __all__ = [
     "Outcome",
     "Refused",
     "Scope",
+    "SyncSender",
     "Unsettled",
     "Waits",
     "Work",
@@ -134,6 +135,14 @@ class AsyncSender(Protocol):
     def __call__(
         self, operation: Operation[Any, Any, Any], body: Any, attempt: AttemptTrace, /
     ) -> Awaitable[Response[Any]]: ...
+
+
+class SyncSender(Protocol):
+    """Sends one sync attempt of an operation with its body, tracing it on ``attempt``."""
+
+    def __call__(
+        self, operation: Operation[Any, Any, Any], body: Any, attempt: AttemptTrace, /
+    ) -> Response[Any]: ...
 
 
 class Waits:
@@ -578,6 +587,8 @@ class Engine:
         """Seconds from an attempt's start to its reply, a running mean; None until seen."""
         self.sender: AsyncSender | None = None
         """Sends an async attempt instead of the generated client's httpx path (aiohttp)."""
+        self.sync_sender: SyncSender | None = None
+        """Sends a sync attempt instead of the generated client's httpx path (h11)."""
 
     def observe_round_trip(self, seconds: float) -> None:
         """Fold one answered attempt's round trip into the estimate."""
@@ -784,7 +795,10 @@ class Engine:
         token = current_attempt.set(attempt)
         started = time.perf_counter()
         try:
-            response = send_sync(call.operation, self.generated, call.body)
+            if self.sync_sender is None:
+                response = send_sync(call.operation, self.generated, call.body)
+            else:
+                response = self.sync_sender(call.operation, call.body, attempt)
         except HtxError:
             raise
         except httpx.RequestError as error:

@@ -28,6 +28,7 @@ import httpx
 from ._errors import InvalidRequestError
 
 __all__ = [
+    "SYNC_TRANSPORTS",
     "TRANSPORTS",
     "AsyncHttpClient",
     "HttpClient",
@@ -38,6 +39,8 @@ __all__ = [
 ]
 
 TRANSPORTS = ("httpx", "aiohttp")
+# SwapClient's: h11 on the SDK's own sockets (``_h11_send``), or httpx's client.
+SYNC_TRANSPORTS = ("h11", "httpx")
 
 _tls_lock = threading.Lock()
 _tls: ssl.SSLContext | None = None
@@ -70,11 +73,11 @@ def _context_for(https: bool) -> ssl.SSLContext:
     return tls_context() if https else _untrusting_context()
 
 
-def check_transport(transport: object) -> str:
+def check_transport(transport: object, known: tuple[str, ...] = TRANSPORTS) -> str:
     """``transport`` checked: a known name, whose packages are installed."""
-    if transport not in TRANSPORTS:
+    if transport not in known:
         raise InvalidRequestError(
-            f"transport must be one of {', '.join(map(repr, TRANSPORTS))}; got {transport!r}"
+            f"transport must be one of {', '.join(map(repr, known))}; got {transport!r}"
         )
     assert isinstance(transport, str)
     if transport == "aiohttp" and not all(
@@ -156,6 +159,12 @@ class _LazyAsyncTransport(httpx.AsyncBaseTransport):
 
 def sync_transport(base_url: str) -> httpx.BaseTransport:
     return _LazyTransport(base_url.startswith("https:"))
+
+
+def proxied(http: httpx.Client | httpx.AsyncClient, base_url: str) -> bool:
+    """Whether httpx would send to ``base_url`` through a proxy from the environment
+    (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``, less ``NO_PROXY``), as it read them."""
+    return http._transport_for_url(httpx.URL(base_url)) is not http._transport
 
 
 def async_transport(base_url: str, transport: str) -> httpx.AsyncBaseTransport:
