@@ -36,7 +36,7 @@ from .scripted import Received, Reply, scripted
 from .support import CONTRACT
 
 KEYS = Credentials("scripted-access-key", "scripted-secret-key")
-KINDS = ["sync", "async", "async on aiohttp"]
+KINDS = ["sync", "sync on httpx", "async", "async on aiohttp"]
 PLACE: dict[str, Any] = {
     "direction": "buy",
     "volume": 1,
@@ -50,8 +50,9 @@ PLACE: dict[str, Any] = {
 
 def _run(kind: str, keys: Credentials, method: str, *args: Any, **options: Any) -> Any:
     """``method`` of a fresh client of ``kind``, as a user calls it."""
-    if kind == "sync":
-        with SwapClient(keys, **options) as client:
+    if kind.startswith("sync"):
+        sync_transport = "httpx" if kind.endswith("httpx") else "h11"
+        with SwapClient(keys, transport=sync_transport, **options) as client:
             return getattr(client, method)(*args[:-1], **args[-1])
     transport = "aiohttp" if kind.endswith("aiohttp") else "httpx"
 
