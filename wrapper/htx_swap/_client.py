@@ -30,7 +30,7 @@ from ._http import (
     HttpClient,
     async_transport,
     check_transport,
-    proxied,
+    environment_proxy,
     sync_transport,
 )
 from ._listing import plan_history, plan_open_orders
@@ -219,8 +219,9 @@ class SwapClient(_BaseSwapClient):
     ``transport="h11"`` (the default) sends the SDK's own requests on sockets of its own, HTTP/1.1
     spoken by h11, without httpx's client layer (less CPU per request); ``"httpx"`` sends them
     through httpx's client, as ``.generated`` always does (for httpx's tooling, such as respx).
-    A proxy from the environment (``HTTPS_PROXY``...) that applies to ``base_url`` is honoured
-    by sending through httpx; ``transport`` then says ``"httpx"``. Every rule is the same on both.
+    A proxy from the environment (``HTTPS_PROXY``, ``NO_PROXY``... as httpx reads them) that
+    applies to ``base_url`` is used, through httpx; ``transport`` then says ``"httpx"``. Every
+    rule is the same on both.
     """
 
     # transport="h11": what sends the SDK's own requests.
@@ -259,13 +260,14 @@ class SwapClient(_BaseSwapClient):
         return self._transport
 
     def _open_http(self) -> None:
+        proxy = environment_proxy(self._base_url)
         http = HttpClient(
             **self._httpx_args(),
-            transport=sync_transport(self._base_url),
+            transport=sync_transport(self._base_url, proxy),
             event_hooks={"request": [on_request], "response": [on_response]},
         )
         self.generated.set_httpx_client(http)
-        if self._transport == "h11" and proxied(http, self._base_url):
+        if proxy is not None:
             self._transport = "httpx"  # only httpx speaks to a proxy
         if self._transport == "h11":
             # The SDK's own requests skip httpx's client layer; `.generated` keeps it.
