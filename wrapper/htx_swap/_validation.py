@@ -82,6 +82,8 @@ MAX_ORDER_IDS_PER_REQUEST = 10
 # Explicit ASCII ranges: \d, int() and str.isdigit() also accept non-ASCII digits (U+FF11...).
 _CONTRACT_CODE = re.compile(r"[A-Z0-9]{1,32}-USDT")
 _ORDER_ID = re.compile(r"[1-9][0-9]{0,18}")
+# An ID of fewer digits than MAX_ORDER_ID's 19 is within it.
+_SHORT_ID_DIGITS = len(str(MAX_ORDER_ID))
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
@@ -132,7 +134,18 @@ def normalize_order_ids(order_ids: object) -> tuple[str, ...]:
     # dict keeps the first occurrence's position and drops the rest.
     normalized: dict[str, None] = {}
     for position, order_id in enumerate(items):
-        normalized.setdefault(_normalize_order_id(order_id, position), None)
+        if (
+            type(order_id) is str
+            and 0 < len(order_id) < _SHORT_ID_DIGITS
+            and order_id.isascii()
+            and order_id.isdigit()
+            and order_id[0] != "0"
+        ):
+            # The common case, at C speed: ASCII digits, no leading zero, too short to pass
+            # MAX_ORDER_ID. Anything else is judged (and explained) by the full check.
+            normalized[order_id] = None
+        else:
+            normalized.setdefault(_normalize_order_id(order_id, position), None)
     if not normalized:
         raise InvalidRequestError(f"order_ids is empty; got {order_ids!r}")
     return tuple(normalized)
@@ -401,9 +414,15 @@ def validate_choice(name: str, value: object, choices: Sequence[_C]) -> _C:
     raise InvalidRequestError(f"{name} must be one of {allowed}; got {_describe(value)}")
 
 
+_MARGIN_MODES = tuple(m.value for m in MarginMode)
+_MARGIN_MODE_OF: dict[str, MarginMode] = {m.value: m for m in MarginMode}
+
+
 def validate_margin_mode(value: object) -> MarginMode:
     """``"isolated"`` or ``"cross"`` (or a MarginMode)."""
-    return MarginMode(validate_choice("margin_mode", value, tuple(m.value for m in MarginMode)))
+    if type(value) is str and value in _MARGIN_MODE_OF:  # the common case, one lookup
+        return _MARGIN_MODE_OF[value]
+    return MarginMode(validate_choice("margin_mode", value, _MARGIN_MODES))
 
 
 @frozen
