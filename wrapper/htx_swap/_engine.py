@@ -213,8 +213,7 @@ class Scope:
         self.error: HtxError | None = None
         self._abandoned = False
         self._lock = threading.Lock()
-        self.wake = threading.Event()
-        """Set once stopped: a thread sleeping between attempts returns at once."""
+        self._wake: threading.Event | None = None
         self._wake_async: asyncio.Event | None = None
 
     @property
@@ -234,6 +233,20 @@ class Scope:
         self._abandoned = True
         self._wake_all()
 
+    @property
+    def wake(self) -> threading.Event:
+        """Set once stopped: a thread sleeping between attempts returns at once. Made on first
+        use (most calls never wait), set at once if the scope has stopped already."""
+        wake = self._wake
+        if wake is None:
+            with self._lock:
+                if self._wake is None:
+                    self._wake = threading.Event()
+                    if self.stopped:
+                        self._wake.set()
+                wake = self._wake
+        return wake
+
     def wake_async(self) -> asyncio.Event:
         """The asyncio twin of ``wake``, for the running loop."""
         if self._wake_async is None:
@@ -245,7 +258,10 @@ class Scope:
         return self._wake_async
 
     def _wake_all(self) -> None:
-        self.wake.set()
+        with self._lock:
+            wake = self._wake
+        if wake is not None:
+            wake.set()
         if self._wake_async is not None:
             self._wake_async.set()
 
