@@ -230,3 +230,19 @@ def test_a_failure_after_sending_is_an_unknown_outcome_carrying_no_signature(
     assert len(placements) == 1
     signatures = [request.query["Signature"][0] for request in server.received]
     _assert_no_signature(caught.value, signatures)
+
+
+def test_a_connection_handed_back_after_close_is_closed_not_kept() -> None:
+    """An attempt still in flight when the client closes does not leave its socket pooled."""
+    with scripted(cancel_every_one) as server:
+        client = _client("h11", server.base_url)
+        assert client.cancel_trailing_orders(CONTRACT, IDS).all_cancelled
+        sender = client._sender
+        assert sender is not None
+        [connection] = sender._idle
+        taken = sender._take()
+        assert taken is connection
+        client.close()
+        sender._give_back(connection)
+        assert sender._idle == []
+        assert connection.sock.fileno() == -1

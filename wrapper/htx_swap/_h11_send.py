@@ -76,6 +76,7 @@ _KEEPALIVE_SECONDS = 5.0
 _MAX_IDLE = 20
 _READ_SIZE = 64 * 1024
 _USER_AGENT = f"python-httpx/{httpx.__version__}"  # what the httpx transport says
+_POLL = getattr(select, "poll", None)
 
 
 class _Target:
@@ -108,10 +109,14 @@ class _Connection:
         if now - self.idle_since > _KEEPALIVE_SECONDS:
             return True
         try:
-            readable, _, _ = select.select([self.sock], [], [], 0)
+            if _POLL is None:  # Windows
+                return bool(select.select([self.sock], [], [], 0)[0])
+            # poll where there is one: select refuses a descriptor past 1023.
+            poller = _POLL()
+            poller.register(self.sock, select.POLLIN)
+            return bool(poller.poll(0))
         except (OSError, ValueError):
             return True
-        return bool(readable)
 
 
 def _remaining(deadline: float | None, expired: type[httpx.TimeoutException]) -> float | None:
@@ -137,6 +142,7 @@ class H11Sender:
         self._port = url.port or (443 if self._https else 80)
         self._tls: ssl.SSLContext | None = None
         self._idle: list[_Connection] = []
+        self._closed = False
         self._lock = threading.Lock()
         self._targets: dict[str, _Target] = {}
 
@@ -155,7 +161,7 @@ class H11Sender:
     def _give_back(self, connection: _Connection) -> None:
         connection.idle_since = time.monotonic()
         with self._lock:
-            if len(self._idle) < _MAX_IDLE:
+            if not self._closed and len(self._idle) < _MAX_IDLE:
                 self._idle.append(connection)
                 return
         connection.close()
@@ -192,7 +198,9 @@ class H11Sender:
         return _Connection(sock)
 
     def close(self) -> None:
+        """Close the idle connections; one still in use is closed when its attempt ends."""
         with self._lock:
+            self._closed = True
             idle, self._idle = self._idle, []
         for connection in idle:
             connection.close()

@@ -528,8 +528,34 @@ def _document_order(item: dict[str, Any], mode: MarginMode, history: bool) -> Tr
     created = _plain_time(created_at)
     # A status HTX added later: TrailingOrderStatus makes it a member named for its number.
     member = _STATUSES.get(status) or TrailingOrderStatus(status)
-    # The fields every order has; a history order has those of its ending too.
-    common: dict[str, Any] = dict(
+    # A history order has the fields of its ending too; on an open order they are None.
+    update_time = canceled_at = triggered_price = market_limit_price = formula_price = None
+    real_volume = fail_code = fail_reason = relation_order_id = None
+    if history:
+        update, canceled = get("update_time"), get("canceled_at")
+        triggered, market_limit = get("triggered_price"), get("market_limit_price")
+        formula, real = get("formula_price"), get("real_volume")
+        fail_code, fail_reason, relation = (
+            get("fail_code"),
+            get("fail_reason"),
+            get("relation_order_id"),
+        )
+        if not (
+            (fail_code is None or type(fail_code) is int)
+            and (fail_reason is None or type(fail_reason) is str)
+            and type(relation) is str
+            and (relation == "-1" or _ORDER_ID.fullmatch(relation))
+        ):
+            raise Refused
+        update_time = None if update is None or update == 0 else _plain_time(update)
+        canceled_at = None if canceled is None or canceled == 0 else _plain_time(canceled)
+        triggered_price = None if triggered is None else _plain_number(triggered)
+        market_limit_price = None if market_limit is None else _plain_number(market_limit)
+        formula_price = None if formula is None else _plain_number(formula)
+        real_volume = _plain_number(real)
+        relation_order_id = None if relation == "-1" else relation
+    # One call with every field by name (no dict built and unpacked: a tenth of the order's cost).
+    return TrailingOrder(
         order_id=order_id,
         contract_code=contract_code,
         symbol=symbol,
@@ -548,41 +574,19 @@ def _document_order(item: dict[str, Any], mode: MarginMode, history: bool) -> Tr
         is_active=is_active == 1,
         reduce_only=reduce_only == 1,
         created_at=created,
+        update_time=update_time,
+        canceled_at=canceled_at,
+        triggered_price=triggered_price,
+        fail_code=fail_code,
+        fail_reason=fail_reason,
+        market_limit_price=market_limit_price,
+        formula_price=formula_price,
+        real_volume=real_volume,
+        relation_order_id=relation_order_id,
         contract_type=contract_type,
         pair=pair,
         business_type=business_type,
         raw=MappingProxyType(item),
-    )
-    if not history:
-        return TrailingOrder(**common)
-    update_time, canceled_at = get("update_time"), get("canceled_at")
-    triggered_price, market_limit_price = get("triggered_price"), get("market_limit_price")
-    formula_price, real_volume = get("formula_price"), get("real_volume")
-    fail_code, fail_reason, relation = (
-        get("fail_code"),
-        get("fail_reason"),
-        get("relation_order_id"),
-    )
-    if not (
-        (fail_code is None or type(fail_code) is int)
-        and (fail_reason is None or type(fail_reason) is str)
-        and type(relation) is str
-        and (relation == "-1" or _ORDER_ID.fullmatch(relation))
-    ):
-        raise Refused
-    return TrailingOrder(
-        **common,
-        update_time=None if update_time is None or update_time == 0 else _plain_time(update_time),
-        canceled_at=None if canceled_at is None or canceled_at == 0 else _plain_time(canceled_at),
-        triggered_price=None if triggered_price is None else _plain_number(triggered_price),
-        fail_code=fail_code,
-        fail_reason=fail_reason,
-        market_limit_price=None
-        if market_limit_price is None
-        else _plain_number(market_limit_price),
-        formula_price=None if formula_price is None else _plain_number(formula_price),
-        real_volume=_plain_number(real_volume),
-        relation_order_id=None if relation == "-1" else relation,
     )
 
 
