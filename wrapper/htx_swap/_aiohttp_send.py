@@ -242,8 +242,13 @@ async def _guarded_body(reply: aiohttp.ClientResponse, deadline: float | None) -
     """The reply's body, decoded within MAX_REPLY_BYTES, arrived before the deadline."""
     encoding = reply.headers.get("Content-Encoding", "").strip().lower()
     length = reply.headers.get("Content-Length", "")
-    if not encoding and length.isdigit() and int(length) > MAX_REPLY_BYTES:
-        raise ReplyTooLarge(f"the reply announces {length} bytes, over {MAX_REPLY_BYTES}")
+    if not encoding and length.isdigit():
+        if int(length) > MAX_REPLY_BYTES:
+            raise ReplyTooLarge(f"the reply announces {length} bytes, over {MAX_REPLY_BYTES}")
+        if deadline is None or time.monotonic() < deadline:
+            # Within the cap, as announced (aiohttp reads no more than that); the engine's
+            # timeout on the attempt bounds its arrival.
+            return await reply.read()
     decoder = _Decoder(encoding, MAX_REPLY_BYTES, cast("httpx.Request", None))
     pieces = []
     stream = reply.content

@@ -74,6 +74,8 @@ class CancelBatch(Work[CancelResult]):
             )
 
     def workers(self) -> int:
+        if len(self.chunks) == 1:
+            return 1
         return self._engine.in_flight(self.operation, len(self.chunks))
 
     def on_done(self, call: Call[Any]) -> None:
@@ -106,6 +108,10 @@ class CancelBatch(Work[CancelResult]):
 
     def _record(self, chunk: tuple[str, ...], answer: CancelAnswer) -> int:
         """Record the answer for the chunk's own orders; return how many it settled."""
+        if answer.cancelled == chunk and not answer.failures:
+            # The common answer: every order cancelled, as asked. Nothing to sort out.
+            self.result.record_cancelled(chunk)
+            return len(chunk)
         asked = frozenset(chunk)
         strangers = [
             order_id
