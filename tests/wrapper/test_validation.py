@@ -330,3 +330,22 @@ def test_the_quick_check_of_a_digit_string_agrees_with_the_full_one(text: str) -
     except InvalidRequestError:
         got = InvalidRequestError
     assert got == expected
+
+
+@given(st.lists(st.text(alphabet="0123456789,١ ", max_size=20), min_size=1, max_size=12))
+def test_the_quick_check_of_a_list_agrees_with_the_full_one(texts: list[str]) -> None:
+    """A list of short ASCII digit strings is taken at once; anything else item by item."""
+    from htx_swap._validation import _normalize_order_id
+
+    try:
+        expected: object = tuple(
+            dict.fromkeys(_normalize_order_id(t, i) for i, t in enumerate(texts))
+        )
+    except InvalidRequestError as error:
+        expected = str(error)
+    for shaped in (texts, tuple(texts)):
+        try:
+            got: object = normalize_order_ids(shaped)
+        except InvalidRequestError as error:
+            got = str(error)
+        assert got == expected

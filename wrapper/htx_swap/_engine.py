@@ -885,7 +885,11 @@ class Engine:
     async def _attempt_async(self, call: Call[Any]) -> float | None:
         import asyncio
 
-        slots = await self._book_async(call)
+        limiters = self.limiters(call.operation)
+        if limiters:
+            slots = await self._book_async(call, limiters)
+        else:  # nothing to wait for (unpaced)
+            slots = None if call.scope.stopped else ()
         if slots is None:
             call.stop_unsent()
             return None
@@ -914,9 +918,11 @@ class Engine:
         self.observe_round_trip(latency)
         return call.judge_reply(response, attempt, latency)
 
-    async def _book_async(self, call: Call[Any]) -> tuple[tuple[Limiter, Any], ...] | None:
+    async def _book_async(
+        self, call: Call[Any], limiters: tuple[Limiter, ...]
+    ) -> tuple[tuple[Limiter, Any], ...] | None:
         booked: list[tuple[Limiter, Any]] = []
-        for limiter in self.limiters(call.operation):
+        for limiter in limiters:
             slot = await limiter.book_async()
             while (delay := limiter.delay(slot)) > 0:
                 if call.scope.stopped:

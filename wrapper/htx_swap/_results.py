@@ -133,6 +133,8 @@ class _ResultBuilder:
         unresolved: list[str] = []
         not_sent: list[str] = []
         with self._lock:
+            if len(self._cancelled) == len(self._order_ids):  # every one (a subset of them)
+                return CancelResult(cancelled=self._order_ids)
             for order_id in self._order_ids:
                 if order_id in self._cancelled:
                     cancelled.append(order_id)

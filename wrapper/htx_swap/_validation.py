@@ -116,6 +116,10 @@ def normalize_order_ids(order_ids: object) -> tuple[str, ...]:
     occurrence of a repeated ID is kept. Raises ``InvalidRequestError`` for an empty input
     or a malformed ID, naming its position: ``order_ids[2] ...: '0x1f'``.
     """
+    if type(order_ids) is list or type(order_ids) is tuple:
+        quick = _quick_order_ids(order_ids)
+        if quick is not None:
+            return quick
     items: Iterable[object]
     if isinstance(order_ids, str | int) and not isinstance(order_ids, bool):
         items = (order_ids,)
@@ -149,6 +153,25 @@ def normalize_order_ids(order_ids: object) -> tuple[str, ...]:
     if not normalized:
         raise InvalidRequestError(f"order_ids is empty; got {order_ids!r}")
     return tuple(normalized)
+
+
+def _quick_order_ids(items: list[Any] | tuple[Any, ...]) -> tuple[str, ...] | None:
+    """The IDs, duplicates dropped, when every one is a str of ASCII digits with no leading zero,
+    shorter than MAX_ORDER_ID's 19 digits (so within it): the common case, checked for all at
+    once. None: some item is anything else, to be judged (and explained) one by one."""
+    if not items or set(map(type, items)) != {str}:
+        return None
+    joined = ",".join(items)
+    if not (
+        joined.isascii()
+        and joined.count(",") == len(items) - 1  # no item holds a comma
+        and joined.replace(",", "").isdigit()
+        and min(map(len, items)) > 0
+        and max(map(len, items)) < _SHORT_ID_DIGITS
+        and ",0" not in "," + joined  # no leading zero
+    ):
+        return None
+    return tuple(dict.fromkeys(items))
 
 
 def _normalize_order_id(value: object, position: int) -> str:
