@@ -88,6 +88,10 @@ def _audited(
 
     def __init__(self: Any, credentials: Credentials, **options: Any) -> None:
         options.setdefault("timeout", PRISM_CLIENT_TIMEOUT)
+        if not is_async:
+            # The audit reads each reply through httpx's response hook: the sync client sends
+            # through httpx here (its h11 transport is tested over real sockets elsewhere).
+            options.setdefault("transport", "httpx")
         original(self, credentials, **options)
         http = (
             self.generated.get_async_httpx_client()

@@ -80,6 +80,7 @@ def test_runtime_dependencies_are_only_what_the_code_imports(wheel: zipfile.ZipF
     ]
     assert sorted(name.split(">")[0].split("<")[0] for name in requires) == [
         "attrs",
+        "h11",
         "httpx",
         "sniffio",
     ]

@@ -1,4 +1,5 @@
-"""Each public operation on each client (sync, async, async on aiohttp), for hostile-reply tests.
+"""Each public operation on each client (sync on h11 and on httpx, async on httpx and on aiohttp),
+for hostile-reply tests.
 
 The same script is served to every client; ``run`` calls one operation on a fresh client of
 the kind asked for and hands back what the caller would get: the value, or the error raised.
@@ -15,7 +16,7 @@ from htx_swap import AsyncSwapClient, Credentials, SwapClient
 KEYS = Credentials("hostile-access-key", "hostile-secret-key")
 CONTRACT = "BTC-USDT"
 IDS = [str(826052268312821760 + i) for i in range(30)]
-KINDS = ["sync", "async", "async on aiohttp"]
+KINDS = ["sync", "sync on httpx", "async", "async on aiohttp"]
 OPERATIONS = ["place", "cancel", "cancel all", "list"]
 
 PLACE = {
@@ -64,8 +65,9 @@ def run(
     """``operation`` on a fresh client of ``kind``: its value, or the exception it raised."""
     ids = IDS[:10] if ids is None else ids
     try:
-        if kind == "sync":
-            with SwapClient(KEYS, base_url=base_url, **options) as client:
+        if kind.startswith("sync"):
+            sync_transport = "httpx" if kind.endswith("httpx") else "h11"
+            with SwapClient(KEYS, base_url=base_url, transport=sync_transport, **options) as client:
                 return _sync(operation, client, ids)
         transport = "aiohttp" if kind.endswith("aiohttp") else "httpx"
 

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from htx_swap import AsyncSwapClient, Credentials, InvalidRequestError, SwapClient
+from htx_swap._h11_send import H11Sender
 
 KEYS = Credentials("corpus-access-key", "corpus-secret-key-51d0")
 BASE_URL = "http://127.0.0.1:9"  # never reached: the transports below refuse to send
@@ -37,7 +38,11 @@ def no_byte_goes_out(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[httpx.Req
     async def refuse_async(transport: object, request: httpx.Request) -> httpx.Response:
         return refuse(transport, request)
 
+    def refuse_h11(sender: H11Sender, operation: Any, body: Any, attempt: Any) -> Any:
+        return refuse(sender, httpx.Request("POST", sender._http._merge_url(operation.path)))
+
     monkeypatch.setattr(httpx.HTTPTransport, "handle_request", refuse)
+    monkeypatch.setattr(H11Sender, "send", refuse_h11)
     monkeypatch.setattr(httpx.AsyncHTTPTransport, "handle_async_request", refuse_async)
     yield sent
     assert sent == [], "input validation let a request out"

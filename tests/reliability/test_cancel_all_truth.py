@@ -26,8 +26,11 @@ LATER = {
 
 def _run(kind: str, base_url: str, **options: Any) -> CancelAllResult:
     options = {"max_requests_per_second": None, "timeout": 2.0, "max_retries": 2, **options}
-    if kind == "sync":
-        with SwapClient(KEYS, base_url=base_url, waits=RecordingWaits(), **options) as client:
+    if kind.startswith("sync"):
+        transport = "httpx" if kind.endswith("httpx") else "h11"
+        with SwapClient(
+            KEYS, base_url=base_url, waits=RecordingWaits(), transport=transport, **options
+        ) as client:
             return client.cancel_all_trailing_orders("BTC-USDT")
 
     async def run_async() -> CancelAllResult:
@@ -39,7 +42,7 @@ def _run(kind: str, base_url: str, **options: Any) -> CancelAllResult:
     return asyncio.run(run_async())
 
 
-@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+@pytest.mark.parametrize("kind", ["sync", "sync on httpx", "httpx", "aiohttp"])
 @pytest.mark.parametrize("later", list(LATER), ids=str)
 def test_cancel_all_whose_reply_was_lost_is_incomplete_whatever_comes_next(
     kind: str, later: str, caplog: pytest.LogCaptureFixture

@@ -79,7 +79,8 @@ def _cancel(sandbox: RemoteSandbox, mode: str, order_ids: list[str]) -> CancelRe
     }
 
     def cancel_sync() -> CancelResult:
-        with SwapClient(keys, **options) as client:  # type: ignore[arg-type]
+        sync_transport = "httpx" if mode == "sync on httpx" else "h11"
+        with SwapClient(keys, transport=sync_transport, **options) as client:  # type: ignore[arg-type]
             return client.cancel_trailing_orders(CONTRACT, order_ids)
 
     transport = "aiohttp" if mode == "async on aiohttp" else "httpx"
@@ -89,7 +90,7 @@ def _cancel(sandbox: RemoteSandbox, mode: str, order_ids: list[str]) -> CancelRe
             return await client.cancel_trailing_orders(CONTRACT, order_ids)
 
     pool = ThreadPoolExecutor(1, thread_name_prefix="soak")
-    job = cancel_sync if mode == "sync" else lambda: asyncio.run(cancel_async())
+    job = cancel_sync if mode.startswith("sync") else lambda: asyncio.run(cancel_async())
     try:
         return pool.submit(job).result(timeout=SOAK_LIMIT)
     except FuturesTimeout:
@@ -98,7 +99,7 @@ def _cancel(sandbox: RemoteSandbox, mode: str, order_ids: list[str]) -> CancelRe
         pool.shutdown(wait=False)  # on a timeout, the sandbox's shutdown ends the batch
 
 
-@pytest.fixture(scope="module", params=["sync", "async", "async on aiohttp"])
+@pytest.fixture(scope="module", params=["sync", "sync on httpx", "async", "async on aiohttp"])
 def soak(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Soak:
     mode = request.param
     log = tmp_path_factory.mktemp(f"soak-{mode.replace(' ', '-')}") / "sandbox.log"

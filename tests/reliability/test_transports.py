@@ -36,7 +36,7 @@ from .scripted import Received, Reply, scripted
 from .support import CONTRACT
 
 KEYS = Credentials("scripted-access-key", "scripted-secret-key")
-KINDS = ["sync", "async", "async on aiohttp"]
+KINDS = ["sync", "sync on httpx", "async", "async on aiohttp"]
 PLACE: dict[str, Any] = {
     "direction": "buy",
     "volume": 1,
@@ -50,8 +50,9 @@ PLACE: dict[str, Any] = {
 
 def _run(kind: str, keys: Credentials, method: str, *args: Any, **options: Any) -> Any:
     """``method`` of a fresh client of ``kind``, as a user calls it."""
-    if kind == "sync":
-        with SwapClient(keys, **options) as client:
+    if kind.startswith("sync"):
+        sync_transport = "httpx" if kind.endswith("httpx") else "h11"
+        with SwapClient(keys, transport=sync_transport, **options) as client:
             return getattr(client, method)(*args[:-1], **args[-1])
     transport = "aiohttp" if kind.endswith("aiohttp") else "httpx"
 
@@ -179,3 +180,22 @@ def test_the_command_trusts_the_authority_ssl_cert_file_names(
         assert completed.returncode == 1, completed.stderr
         assert "CERTIFICATE_VERIFY_FAILED" in completed.stderr or "cannot reach" in completed.stderr
         assert order_id not in tls_sandbox.control.cancelled_ids()
+
+
+def test_the_sync_client_reuses_its_tls_connection(
+    tls_sandbox: Sandbox, authority: trustme.CA, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """h11 over TLS 1.3: the session tickets the server sends after the handshake are not taken
+    for a connection the server closed (it would open a new one for every request)."""
+    trusting = ssl.create_default_context()
+    authority.configure_trust(trusting)
+    monkeypatch.setattr(_http, "_tls", trusting)
+    used: list[Any] = []  # kept alive: their ids stay distinct
+    with SwapClient(_keys(tls_sandbox), base_url=tls_sandbox.base_url) as client:
+        for _ in range(3):
+            opened = tls_sandbox.control.seed_orders(CONTRACT, generate=2)
+            assert client.cancel_trailing_orders(CONTRACT, opened).all_cancelled
+            assert client._sender is not None
+            [connection] = client._sender._idle
+            used.append(connection)
+    assert len({id(connection) for connection in used}) == 1

@@ -427,7 +427,8 @@ def test_a_refusal_through_the_store_holds_the_next_start(
 
             result = asyncio.run(cancel_twice())
         else:
-            with SwapClient(keys, waits=waits, **options) as client:
+            # respx mocks httpx: the sync client sends through it.
+            with SwapClient(keys, waits=waits, transport="httpx", **options) as client:
                 with pytest.raises(HtxError):
                     client.cancel_trailing_orders(CONTRACT, ["1"])
                 result = client.cancel_trailing_orders(CONTRACT, ["2"])

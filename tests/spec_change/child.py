@@ -50,7 +50,8 @@ def main() -> None:
         return httpx.Response(200, json={"status": "ok", "data": data, "ts": 1616988497109})
 
     keys = Credentials("access-key", "secret-key")
-    with respx.mock() as router, SwapClient(keys, base_url=BASE_URL) as client:
+    # respx mocks httpx: the client sends through it.
+    with respx.mock() as router, SwapClient(keys, base_url=BASE_URL, transport="httpx") as client:
         router.post(url__startswith=BASE_URL).mock(side_effect=answer)
         [order] = client.open_trailing_orders("BTC-USDT")
         found["raw_reply_field"] = order.raw.get("trigger_type")

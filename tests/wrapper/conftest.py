@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from on_httpx import sync_client_on_httpx
 
 from htx_swap import Credentials
 
 from .support import SECRET
+
+
+@pytest.fixture(autouse=True)
+def _respx_mocks_httpx(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """respx mocks httpx: the tests of a module written on it run SwapClient on httpx."""
+    if "respx" in vars(request.module):
+        sync_client_on_httpx(monkeypatch)
 
 
 @pytest.fixture

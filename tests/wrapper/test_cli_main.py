@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from on_httpx import sync_client_on_httpx
 from virtual_time import RecordingWaits
 
 import htx_sandbox
@@ -299,6 +300,7 @@ PLACE = [
 def test_place_sends_reduce_only_as_1_0_or_not_at_all(
     sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, flag: list[str], sent: int | None, kept: int
 ) -> None:
+    sync_client_on_httpx(monkeypatch)  # the bodies are read where httpx sends them
     bodies: list[dict[str, Any]] = []
     handle_request = httpx.HTTPTransport.handle_request
 

@@ -57,9 +57,11 @@ def test_the_aiohttp_transport_without_its_extra_says_what_to_install(
         AsyncSwapClient(KEYS, transport="aiohttp")
 
 
-def test_the_sync_client_has_no_transport_setting() -> None:
-    with pytest.raises(TypeError):
-        SwapClient(KEYS, transport="aiohttp")  # type: ignore[call-arg]
+def test_the_sync_client_sends_on_h11_or_httpx_only() -> None:
+    assert SwapClient(KEYS).transport == "h11"
+    assert SwapClient(KEYS, transport="httpx").transport == "httpx"
+    with pytest.raises(InvalidRequestError, match="'h11', 'httpx'"):
+        SwapClient(KEYS, transport="aiohttp")
 
 
 # --- aiohttp's errors, as httpcore would raise them ---------------------------------------------
@@ -336,7 +338,7 @@ def test_a_client_observes_the_round_trips_of_its_answered_attempts() -> None:
         data = {"errors": [], "successes": ids}
         return httpx.Response(200, json={"status": "ok", "data": data, "ts": 1})
 
-    client = SwapClient(KEYS, base_url="http://127.0.0.1:1")
+    client = SwapClient(KEYS, base_url="http://127.0.0.1:1", transport="httpx")
     http: Any = client.generated.get_httpx_client()
     http._transport = httpx.MockTransport(reply)
     assert client.cancel_trailing_orders("BTC-USDT", ["1"]).all_cancelled

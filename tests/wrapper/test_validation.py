@@ -314,3 +314,38 @@ def test_any_accepted_string_is_a_canonical_positive_int64(text: str) -> None:
     assert str(int(order_id)) == order_id
     assert 1 <= int(order_id) <= MAX_ORDER_ID
     assert order_id.isascii()
+
+
+@given(st.text(alphabet="0123456789١２", max_size=21))
+def test_the_quick_check_of_a_digit_string_agrees_with_the_full_one(text: str) -> None:
+    """``normalize_order_ids`` takes short ASCII digit strings without the full check."""
+    from htx_swap._validation import _normalize_order_id
+
+    try:
+        expected: object = _normalize_order_id(text, 0)
+    except InvalidRequestError:
+        expected = InvalidRequestError
+    try:
+        got: object = normalize_order_ids([text])[0]
+    except InvalidRequestError:
+        got = InvalidRequestError
+    assert got == expected
+
+
+@given(st.lists(st.text(alphabet="0123456789,١ ", max_size=20), min_size=1, max_size=12))
+def test_the_quick_check_of_a_list_agrees_with_the_full_one(texts: list[str]) -> None:
+    """A list of short ASCII digit strings is taken at once; anything else item by item."""
+    from htx_swap._validation import _normalize_order_id
+
+    try:
+        expected: object = tuple(
+            dict.fromkeys(_normalize_order_id(t, i) for i, t in enumerate(texts))
+        )
+    except InvalidRequestError as error:
+        expected = str(error)
+    for shaped in (texts, tuple(texts)):
+        try:
+            got: object = normalize_order_ids(shaped)
+        except InvalidRequestError as error:
+            got = str(error)
+        assert got == expected

@@ -32,7 +32,7 @@ import aiohttp
 import httpx
 from httpx_aiohttp import AiohttpTransport as _HttpxAiohttpTransport
 
-from ._wire import body_leaving, current_attempt, headers_leaving, redacted_text
+from ._wire import body_leaving, headers_leaving, redacted_text
 
 __all__ = ["AiohttpTransport", "map_error", "open_session"]
 
@@ -53,38 +53,26 @@ async def _on_chunk_sent(
     body_leaving(len(params.chunk))
 
 
-async def _on_chunk_sent_with_head(
-    session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestChunkSentParams
-) -> None:
-    attempt = current_attempt.get()
-    if attempt is not None:
-        attempt.headers_started = True  # aiohttp sends the head with the body's first piece
-        body_leaving(len(params.chunk))
-
-
-def _trace_config(*, head_hook: bool) -> aiohttp.TraceConfig:
-    """The send-time marks: from the head's hook and each body piece's, or (``head_hook``
-    false: every request has a body, as the direct sender's do) from the body's alone."""
+def _trace_config() -> aiohttp.TraceConfig:
+    """The send-time marks: from the head's hook and each body piece's."""
     config = aiohttp.TraceConfig()
-    if head_hook:
-        config.on_request_headers_sent.append(_on_headers_sent)
-        config.on_request_chunk_sent.append(_on_chunk_sent)
-    else:
-        config.on_request_chunk_sent.append(_on_chunk_sent_with_head)
+    config.on_request_headers_sent.append(_on_headers_sent)
+    config.on_request_chunk_sent.append(_on_chunk_sent)
     return config
 
 
 def open_session(
-    tls: ssl.SSLContext, *, head_hook: bool = True, **options: Any
+    tls: ssl.SSLContext, *, traced: bool = True, **options: Any
 ) -> aiohttp.ClientSession:
-    """A session on httpx's pool defaults, with the send-time marks, never decompressing
-    (the reply guard decodes within its cap); ``options`` go to ``aiohttp.ClientSession``."""
+    """A session on httpx's pool defaults, never decompressing (the reply guard decodes within
+    its cap), with the send-time marks as trace hooks (``traced``; the direct sender marks from
+    its request body instead, which costs less); ``options`` go to ``aiohttp.ClientSession``."""
     connector = aiohttp.TCPConnector(
         ssl=tls, limit=_MAX_CONNECTIONS, keepalive_timeout=_KEEPALIVE_SECONDS
     )
     return aiohttp.ClientSession(
         connector=connector,
-        trace_configs=[_trace_config(head_hook=head_hook)],
+        trace_configs=[_trace_config()] if traced else None,
         auto_decompress=False,
         **options,
     )

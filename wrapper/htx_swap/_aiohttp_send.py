@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import aiohttp
 import httpx
+from aiohttp.abc import AbstractStreamWriter
 from yarl import URL
 
 from htx_swap_client.types import Response
@@ -48,6 +49,7 @@ from ._wire import (
     AttemptTrace,
     ReplyTooLarge,
     _Decoder,
+    _started,
 )
 from .signing import signed_host
 
@@ -72,6 +74,36 @@ class _Target:
         self.prefix = str(url.copy_with(query=None))
         self.host = signed_host(url)
         self.path = url.raw_path.partition(b"?")[0].decode("ascii")
+
+
+class _MarkedBody(aiohttp.BytesPayload):
+    """A request's body that marks its attempt as it is written: aiohttp sends the head with
+    the body, from a task of its own that may run well after the request was made when the loop
+    is busy, so the slots start then (HTX counts arrivals), and the whole request counts as
+    possibly received from then on (just *before* the write: on the safe side). The marks the
+    trace hooks make on the httpx-aiohttp transport, without the cost of aiohttp's tracing."""
+
+    def __init__(self, content: bytes, attempt: AttemptTrace) -> None:
+        super().__init__(content, content_type="application/json")
+        self._attempt = attempt
+
+    def _leaving(self) -> None:
+        attempt = self._attempt
+        attempt.headers_started = True
+        if not attempt.slots_marked:
+            attempt.slots_marked = True
+            _started(attempt)
+        attempt.body_sent = True
+
+    async def write(self, writer: AbstractStreamWriter) -> None:
+        self._leaving()
+        await super().write(writer)
+
+    async def write_with_length(
+        self, writer: AbstractStreamWriter, content_length: int | None
+    ) -> None:
+        self._leaving()
+        await super().write_with_length(writer, content_length)
 
 
 class _Reply:
@@ -103,7 +135,7 @@ class AiohttpSender:
     def _open(self) -> aiohttp.ClientSession:
         self._session = open_session(
             _context_for(self._https),
-            head_hook=False,  # every request here has a body: the head leaves with it
+            traced=False,  # marked by the body as it is written (_MarkedBody)
             cookie_jar=aiohttp.DummyCookieJar(),  # HTX sets no cookies
             timeout=aiohttp.ClientTimeout(total=None),  # each attempt has its own deadline
         )
@@ -132,14 +164,13 @@ class AiohttpSender:
         url = URL(f"{target.prefix}?{query}", encoded=True)
         deadline = attempt.deadline
         remaining = None if deadline is None else max(deadline - time.monotonic(), 0.001)
-        attempt.body_left = len(content)
         session = self._session or self._open()
         failure: httpx.TransportError | None = None
         try:
             reply = await session.request(
                 method,
                 url,
-                data=content,
+                data=_MarkedBody(content, attempt),
                 headers=headers,
                 allow_redirects=False,
                 # Connecting (a pool slot, then a socket) fails as ConnectTimeout: nothing sent.
@@ -211,8 +242,13 @@ async def _guarded_body(reply: aiohttp.ClientResponse, deadline: float | None) -
     """The reply's body, decoded within MAX_REPLY_BYTES, arrived before the deadline."""
     encoding = reply.headers.get("Content-Encoding", "").strip().lower()
     length = reply.headers.get("Content-Length", "")
-    if not encoding and length.isdigit() and int(length) > MAX_REPLY_BYTES:
-        raise ReplyTooLarge(f"the reply announces {length} bytes, over {MAX_REPLY_BYTES}")
+    if not encoding and length.isdigit():
+        if int(length) > MAX_REPLY_BYTES:
+            raise ReplyTooLarge(f"the reply announces {length} bytes, over {MAX_REPLY_BYTES}")
+        if deadline is None or time.monotonic() < deadline:
+            # Within the cap, as announced (aiohttp reads no more than that); the engine's
+            # timeout on the attempt bounds its arrival.
+            return await reply.read()
     decoder = _Decoder(encoding, MAX_REPLY_BYTES, cast("httpx.Request", None))
     pieces = []
     stream = reply.content

@@ -58,19 +58,24 @@ class CancelBatch(Work[CancelResult]):
         self._lock = threading.Lock()
         self._taken = 0
         """Chunks handed out as calls; the rest were never sent."""
+        self.first_body: Any = None
+        """The first chunk's body, if built already (by the plan, checking ``params``)."""
 
     def calls(self) -> Iterator[Call[CancelAnswer]]:
-        for chunk in self.chunks:
+        for index, chunk in enumerate(self.chunks):
             self._taken += 1  # the engine takes calls one at a time, under its lock
+            body = self.first_body if index == 0 and self.first_body is not None else None
             yield self._engine.call(
                 self.operation,
-                self._body_for(chunk),
+                self._body_for(chunk) if body is None else body,
                 self.scope,
                 label=f"{self.operation.name} {len(chunk)} order(s)",
                 context=chunk,
             )
 
     def workers(self) -> int:
+        if len(self.chunks) == 1:
+            return 1
         return self._engine.in_flight(self.operation, len(self.chunks))
 
     def on_done(self, call: Call[Any]) -> None:
@@ -103,6 +108,10 @@ class CancelBatch(Work[CancelResult]):
 
     def _record(self, chunk: tuple[str, ...], answer: CancelAnswer) -> int:
         """Record the answer for the chunk's own orders; return how many it settled."""
+        if answer.cancelled == chunk and not answer.failures:
+            # The common answer: every order cancelled, as asked. Nothing to sort out.
+            self.result.record_cancelled(chunk)
+            return len(chunk)
         asked = frozenset(chunk)
         strangers = [
             order_id
@@ -167,11 +176,14 @@ def plan_cancel(
     ids = normalize_order_ids(order_ids)
     operation = FAMILIES[contract.margin_mode].cancel
 
-    def body(chunk: tuple[str, ...]) -> Any:
-        return operation.request(params, order_id=",".join(chunk), **contract.given())
+    given = contract.given()
 
-    body(ids[:1])  # params are checked now, before any byte is sent
-    return CancelBatch(engine, operation, ids, body, progress)
+    def body(chunk: tuple[str, ...]) -> Any:
+        return operation.request(params, order_id=",".join(chunk), **given)
+
+    batch = CancelBatch(engine, operation, ids, body, progress)
+    batch.first_body = body(batch.chunks[0])  # params are checked now, before any byte is sent
+    return batch
 
 
 class CancelAll(Work[CancelAllResult]):

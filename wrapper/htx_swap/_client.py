@@ -25,10 +25,12 @@ from ._credentials import Credentials
 from ._engine import MAX_IN_FLIGHT, MIN_IN_FLIGHT, Engine, Waits
 from ._errors import InvalidRequestError
 from ._http import (
+    SYNC_TRANSPORTS,
     AsyncHttpClient,
     HttpClient,
     async_transport,
     check_transport,
+    environment_proxy,
     sync_transport,
 )
 from ._listing import plan_history, plan_open_orders
@@ -58,6 +60,7 @@ if TYPE_CHECKING:
     import asyncio
 
     from ._aiohttp_send import AiohttpSender
+    from ._h11_send import H11Sender
 
 __all__ = ["MAX_IN_FLIGHT", "MIN_IN_FLIGHT", "AsyncSwapClient", "SwapClient"]
 
@@ -212,16 +215,68 @@ class SwapClient(_BaseSwapClient):
     ``scripts/regenerate``). A name the spec doesn't declare for the operation, or one the method
     sets itself, is refused with InvalidRequestError before anything is sent; a None value leaves
     its field out.
+
+    ``transport="h11"`` (the default) sends the SDK's own requests on sockets of its own, HTTP/1.1
+    spoken by h11, without httpx's client layer (less CPU per request); ``"httpx"`` sends them
+    through httpx's client, as ``.generated`` always does (for httpx's tooling, such as respx).
+    A proxy from the environment (``HTTPS_PROXY``, ``NO_PROXY``... as httpx reads them) that
+    applies to ``base_url`` is used, through httpx; ``transport`` then says ``"httpx"``. Every
+    rule is the same on both.
     """
 
-    def _open_http(self) -> None:
-        self.generated.set_httpx_client(
-            HttpClient(
-                **self._httpx_args(),
-                transport=sync_transport(self._base_url),
-                event_hooks={"request": [on_request], "response": [on_response]},
-            )
+    # transport="h11": what sends the SDK's own requests.
+    _sender: H11Sender | None = None
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        *,
+        base_url: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_requests_per_second: float | None = DEFAULT_MAX_REQUESTS_PER_SECOND,
+        pool_limit: int | None = DEFAULT_POOL_LIMIT,
+        allow_insecure_http: bool = False,
+        transport: str = "h11",
+        waits: Waits | None = None,
+        rate_limit_store: str | None = None,
+    ) -> None:
+        self._transport = check_transport(transport, SYNC_TRANSPORTS)
+        super().__init__(
+            credentials,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_requests_per_second=max_requests_per_second,
+            pool_limit=pool_limit,
+            allow_insecure_http=allow_insecure_http,
+            waits=waits,
+            rate_limit_store=rate_limit_store,
         )
+
+    @property
+    def transport(self) -> str:
+        """What sends the requests: ``"h11"`` (the SDK's own sockets) or ``"httpx"``."""
+        return self._transport
+
+    def _open_http(self) -> None:
+        proxy = environment_proxy(self._base_url)
+        http = HttpClient(
+            **self._httpx_args(),
+            transport=sync_transport(self._base_url, proxy),
+            event_hooks={"request": [on_request], "response": [on_response]},
+        )
+        self.generated.set_httpx_client(http)
+        if proxy is not None:
+            self._transport = "httpx"  # only httpx speaks to a proxy
+        if self._transport == "h11":
+            # The SDK's own requests skip httpx's client layer; `.generated` keeps it.
+            from ._h11_send import H11Sender
+
+            self._sender = H11Sender(
+                auth=self.auth, http=http, generated=self.generated, base_url=self._base_url
+            )
+            self._engine.sync_sender = self._sender.send
 
     def place_trailing_order(
         self,
@@ -387,6 +442,8 @@ class SwapClient(_BaseSwapClient):
     def close(self) -> None:
         """Close the connection pool (and the rate-limit store's connection)."""
         self.generated.get_httpx_client().close()
+        if self._sender is not None:
+            self._sender.close()
         if self.rate_limit_store is not None:
             self.rate_limit_store.close()
 

@@ -78,6 +78,7 @@ __all__ = [
     "Outcome",
     "Refused",
     "Scope",
+    "SyncSender",
     "Unsettled",
     "Waits",
     "Work",
@@ -134,6 +135,14 @@ class AsyncSender(Protocol):
     def __call__(
         self, operation: Operation[Any, Any, Any], body: Any, attempt: AttemptTrace, /
     ) -> Awaitable[Response[Any]]: ...
+
+
+class SyncSender(Protocol):
+    """Sends one sync attempt of an operation with its body, tracing it on ``attempt``."""
+
+    def __call__(
+        self, operation: Operation[Any, Any, Any], body: Any, attempt: AttemptTrace, /
+    ) -> Response[Any]: ...
 
 
 class Waits:
@@ -204,8 +213,7 @@ class Scope:
         self.error: HtxError | None = None
         self._abandoned = False
         self._lock = threading.Lock()
-        self.wake = threading.Event()
-        """Set once stopped: a thread sleeping between attempts returns at once."""
+        self._wake: threading.Event | None = None
         self._wake_async: asyncio.Event | None = None
 
     @property
@@ -225,6 +233,20 @@ class Scope:
         self._abandoned = True
         self._wake_all()
 
+    @property
+    def wake(self) -> threading.Event:
+        """Set once stopped: a thread sleeping between attempts returns at once. Made on first
+        use (most calls never wait), set at once if the scope has stopped already."""
+        wake = self._wake
+        if wake is None:
+            with self._lock:
+                if self._wake is None:
+                    self._wake = threading.Event()
+                    if self.stopped:
+                        self._wake.set()
+                wake = self._wake
+        return wake
+
     def wake_async(self) -> asyncio.Event:
         """The asyncio twin of ``wake``, for the running loop."""
         if self._wake_async is None:
@@ -236,7 +258,10 @@ class Scope:
         return self._wake_async
 
     def _wake_all(self) -> None:
-        self.wake.set()
+        with self._lock:
+            wake = self._wake
+        if wake is not None:
+            wake.set()
         if self._wake_async is not None:
             self._wake_async.set()
 
@@ -578,6 +603,8 @@ class Engine:
         """Seconds from an attempt's start to its reply, a running mean; None until seen."""
         self.sender: AsyncSender | None = None
         """Sends an async attempt instead of the generated client's httpx path (aiohttp)."""
+        self.sync_sender: SyncSender | None = None
+        """Sends a sync attempt instead of the generated client's httpx path (h11)."""
 
     def observe_round_trip(self, seconds: float) -> None:
         """Fold one answered attempt's round trip into the estimate."""
@@ -784,7 +811,10 @@ class Engine:
         token = current_attempt.set(attempt)
         started = time.perf_counter()
         try:
-            response = send_sync(call.operation, self.generated, call.body)
+            if self.sync_sender is None:
+                response = send_sync(call.operation, self.generated, call.body)
+            else:
+                response = self.sync_sender(call.operation, call.body, attempt)
         except HtxError:
             raise
         except httpx.RequestError as error:
@@ -855,7 +885,11 @@ class Engine:
     async def _attempt_async(self, call: Call[Any]) -> float | None:
         import asyncio
 
-        slots = await self._book_async(call)
+        limiters = self.limiters(call.operation)
+        if limiters:
+            slots = await self._book_async(call, limiters)
+        else:  # nothing to wait for (unpaced)
+            slots = None if call.scope.stopped else ()
         if slots is None:
             call.stop_unsent()
             return None
@@ -884,9 +918,11 @@ class Engine:
         self.observe_round_trip(latency)
         return call.judge_reply(response, attempt, latency)
 
-    async def _book_async(self, call: Call[Any]) -> tuple[tuple[Limiter, Any], ...] | None:
+    async def _book_async(
+        self, call: Call[Any], limiters: tuple[Limiter, ...]
+    ) -> tuple[tuple[Limiter, Any], ...] | None:
         booked: list[tuple[Limiter, Any]] = []
-        for limiter in self.limiters(call.operation):
+        for limiter in limiters:
             slot = await limiter.book_async()
             while (delay := limiter.delay(slot)) > 0:
                 if call.scope.stopped:

@@ -28,16 +28,20 @@ import httpx
 from ._errors import InvalidRequestError
 
 __all__ = [
+    "SYNC_TRANSPORTS",
     "TRANSPORTS",
     "AsyncHttpClient",
     "HttpClient",
     "async_transport",
     "check_transport",
+    "environment_proxy",
     "sync_transport",
     "tls_context",
 ]
 
 TRANSPORTS = ("httpx", "aiohttp")
+# SwapClient's: h11 on the SDK's own sockets (``_h11_send``), or httpx's client.
+SYNC_TRANSPORTS = ("h11", "httpx")
 
 _tls_lock = threading.Lock()
 _tls: ssl.SSLContext | None = None
@@ -70,11 +74,11 @@ def _context_for(https: bool) -> ssl.SSLContext:
     return tls_context() if https else _untrusting_context()
 
 
-def check_transport(transport: object) -> str:
+def check_transport(transport: object, known: tuple[str, ...] = TRANSPORTS) -> str:
     """``transport`` checked: a known name, whose packages are installed."""
-    if transport not in TRANSPORTS:
+    if transport not in known:
         raise InvalidRequestError(
-            f"transport must be one of {', '.join(map(repr, TRANSPORTS))}; got {transport!r}"
+            f"transport must be one of {', '.join(map(repr, known))}; got {transport!r}"
         )
     assert isinstance(transport, str)
     if transport == "aiohttp" and not all(
@@ -93,15 +97,16 @@ def _installed(module: str) -> bool:
         return False
 
 
-def _deadline_transport(https: bool) -> httpx.HTTPTransport:
-    """httpx's transport, with every socket wait bounded by the attempt's deadline.
+def _deadline_transport(https: bool, proxy: str | None = None) -> httpx.HTTPTransport:
+    """httpx's transport (through ``proxy`` if given), every socket wait bounded by the
+    attempt's deadline.
 
     httpx takes no network backend, so its pool's is replaced (a test checks the deadline
     holds, so an httpx that renamed it would be caught).
     """
     from ._deadline import DeadlineBackend  # with httpcore, which `import htx_swap` skips
 
-    transport = httpx.HTTPTransport(verify=_context_for(https))
+    transport = httpx.HTTPTransport(verify=_context_for(https), proxy=proxy)
     transport._pool._network_backend = DeadlineBackend()
     return transport
 
@@ -109,8 +114,9 @@ def _deadline_transport(https: bool) -> httpx.HTTPTransport:
 class _LazyTransport(httpx.BaseTransport):
     """httpx's transport, created on the first request."""
 
-    def __init__(self, https: bool) -> None:
+    def __init__(self, https: bool, proxy: str | None) -> None:
         self._https = https
+        self._proxy = proxy
         self._inner: httpx.BaseTransport | None = None
         self._lock = threading.Lock()
 
@@ -119,7 +125,7 @@ class _LazyTransport(httpx.BaseTransport):
         if inner is None:
             with self._lock:
                 if self._inner is None:
-                    self._inner = _deadline_transport(self._https)
+                    self._inner = _deadline_transport(self._https, self._proxy)
                 inner = self._inner
         return inner
 
@@ -154,8 +160,22 @@ class _LazyAsyncTransport(httpx.AsyncBaseTransport):
             abandon()
 
 
-def sync_transport(base_url: str) -> httpx.BaseTransport:
-    return _LazyTransport(base_url.startswith("https:"))
+def sync_transport(base_url: str, proxy: str | None = None) -> httpx.BaseTransport:
+    return _LazyTransport(base_url.startswith("https:"), proxy)
+
+
+def environment_proxy(base_url: str) -> str | None:
+    """The proxy httpx's own client would send to ``base_url`` through, read from the
+    environment as it reads it (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``, less
+    ``NO_PROXY``, upper or lower case; urllib's system settings on macOS and Windows); None: none.
+    """
+    from httpx._utils import URLPattern, get_environment_proxies
+
+    url = httpx.URL(base_url)
+    for pattern, proxy in sorted((URLPattern(k), v) for k, v in get_environment_proxies().items()):
+        if pattern.matches(url):
+            return proxy
+    return None
 
 
 def async_transport(base_url: str, transport: str) -> httpx.AsyncBaseTransport:

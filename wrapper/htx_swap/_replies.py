@@ -44,7 +44,8 @@ __all__ = [
 T = TypeVar("T")
 
 # Order IDs as HTX writes them in `successes`, `errors[].order_id` and `order_id_str`.
-_ORDER_ID = re.compile(r"[0-9]{1,19}", re.ASCII)
+_ORDER_ID_DIGITS = 19
+_ORDER_ID = re.compile(rf"[0-9]{{1,{_ORDER_ID_DIGITS}}}", re.ASCII)
 # Epoch milliseconds from 2015 to 2100: anything else is not a time HTX sent on purpose.
 _MS_RANGE = range(1_420_070_400_000, 4_102_444_800_000)
 
@@ -130,9 +131,13 @@ class CancelReader:
         if type(successes) is not str or type(errors) is not list:
             raise Refused
         cancelled = [order_id for order_id in successes.split(",") if order_id]
-        for order_id in cancelled:
-            if not _ORDER_ID.fullmatch(order_id):
-                raise Refused
+        # Each an _ORDER_ID (1 to 19 ASCII digits), checked for all at once.
+        if cancelled and not (
+            successes.isascii()
+            and successes.replace(",", "").isdigit()
+            and max(map(len, cancelled)) <= _ORDER_ID_DIGITS
+        ):
+            raise Refused
         failures: list[OrderFailure] = []
         for error in errors:
             error_shape.check(error)
@@ -523,8 +528,34 @@ def _document_order(item: dict[str, Any], mode: MarginMode, history: bool) -> Tr
     created = _plain_time(created_at)
     # A status HTX added later: TrailingOrderStatus makes it a member named for its number.
     member = _STATUSES.get(status) or TrailingOrderStatus(status)
-    # The fields every order has; a history order has those of its ending too.
-    common: dict[str, Any] = dict(
+    # A history order has the fields of its ending too; on an open order they are None.
+    update_time = canceled_at = triggered_price = market_limit_price = formula_price = None
+    real_volume = fail_code = fail_reason = relation_order_id = None
+    if history:
+        update, canceled = get("update_time"), get("canceled_at")
+        triggered, market_limit = get("triggered_price"), get("market_limit_price")
+        formula, real = get("formula_price"), get("real_volume")
+        fail_code, fail_reason, relation = (
+            get("fail_code"),
+            get("fail_reason"),
+            get("relation_order_id"),
+        )
+        if not (
+            (fail_code is None or type(fail_code) is int)
+            and (fail_reason is None or type(fail_reason) is str)
+            and type(relation) is str
+            and (relation == "-1" or _ORDER_ID.fullmatch(relation))
+        ):
+            raise Refused
+        update_time = None if update is None or update == 0 else _plain_time(update)
+        canceled_at = None if canceled is None or canceled == 0 else _plain_time(canceled)
+        triggered_price = None if triggered is None else _plain_number(triggered)
+        market_limit_price = None if market_limit is None else _plain_number(market_limit)
+        formula_price = None if formula is None else _plain_number(formula)
+        real_volume = _plain_number(real)
+        relation_order_id = None if relation == "-1" else relation
+    # One call with every field by name (no dict built and unpacked: a tenth of the order's cost).
+    return TrailingOrder(
         order_id=order_id,
         contract_code=contract_code,
         symbol=symbol,
@@ -543,41 +574,19 @@ def _document_order(item: dict[str, Any], mode: MarginMode, history: bool) -> Tr
         is_active=is_active == 1,
         reduce_only=reduce_only == 1,
         created_at=created,
+        update_time=update_time,
+        canceled_at=canceled_at,
+        triggered_price=triggered_price,
+        fail_code=fail_code,
+        fail_reason=fail_reason,
+        market_limit_price=market_limit_price,
+        formula_price=formula_price,
+        real_volume=real_volume,
+        relation_order_id=relation_order_id,
         contract_type=contract_type,
         pair=pair,
         business_type=business_type,
         raw=MappingProxyType(item),
-    )
-    if not history:
-        return TrailingOrder(**common)
-    update_time, canceled_at = get("update_time"), get("canceled_at")
-    triggered_price, market_limit_price = get("triggered_price"), get("market_limit_price")
-    formula_price, real_volume = get("formula_price"), get("real_volume")
-    fail_code, fail_reason, relation = (
-        get("fail_code"),
-        get("fail_reason"),
-        get("relation_order_id"),
-    )
-    if not (
-        (fail_code is None or type(fail_code) is int)
-        and (fail_reason is None or type(fail_reason) is str)
-        and type(relation) is str
-        and (relation == "-1" or _ORDER_ID.fullmatch(relation))
-    ):
-        raise Refused
-    return TrailingOrder(
-        **common,
-        update_time=None if update_time is None or update_time == 0 else _plain_time(update_time),
-        canceled_at=None if canceled_at is None or canceled_at == 0 else _plain_time(canceled_at),
-        triggered_price=None if triggered_price is None else _plain_number(triggered_price),
-        fail_code=fail_code,
-        fail_reason=fail_reason,
-        market_limit_price=None
-        if market_limit_price is None
-        else _plain_number(market_limit_price),
-        formula_price=None if formula_price is None else _plain_number(formula_price),
-        real_volume=_plain_number(real_volume),
-        relation_order_id=None if relation == "-1" else relation,
     )
 
 

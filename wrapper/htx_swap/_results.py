@@ -94,8 +94,13 @@ class _ResultBuilder:
 
     def record_cancelled(self, order_ids: Iterable[str]) -> tuple[str, ...]:
         """Mark orders cancelled; return the IDs that were not being tracked."""
+        if not isinstance(order_ids, list | tuple):
+            order_ids = list(order_ids)
         unknown: list[str] = []
         with self._lock:
+            if not self._failed and self._known.issuperset(order_ids):
+                self._cancelled.update(order_ids)  # the common case: one C call
+                return ()
             for order_id in order_ids:
                 if order_id not in self._known:
                     unknown.append(order_id)
@@ -128,6 +133,8 @@ class _ResultBuilder:
         unresolved: list[str] = []
         not_sent: list[str] = []
         with self._lock:
+            if len(self._cancelled) == len(self._order_ids):  # every one (a subset of them)
+                return CancelResult(cancelled=self._order_ids)
             for order_id in self._order_ids:
                 if order_id in self._cancelled:
                     cancelled.append(order_id)

@@ -82,6 +82,8 @@ MAX_ORDER_IDS_PER_REQUEST = 10
 # Explicit ASCII ranges: \d, int() and str.isdigit() also accept non-ASCII digits (U+FF11...).
 _CONTRACT_CODE = re.compile(r"[A-Z0-9]{1,32}-USDT")
 _ORDER_ID = re.compile(r"[1-9][0-9]{0,18}")
+# An ID of fewer digits than MAX_ORDER_ID's 19 is within it.
+_SHORT_ID_DIGITS = len(str(MAX_ORDER_ID))
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
@@ -114,6 +116,10 @@ def normalize_order_ids(order_ids: object) -> tuple[str, ...]:
     occurrence of a repeated ID is kept. Raises ``InvalidRequestError`` for an empty input
     or a malformed ID, naming its position: ``order_ids[2] ...: '0x1f'``.
     """
+    if type(order_ids) is list or type(order_ids) is tuple:
+        quick = _quick_order_ids(order_ids)
+        if quick is not None:
+            return quick
     items: Iterable[object]
     if isinstance(order_ids, str | int) and not isinstance(order_ids, bool):
         items = (order_ids,)
@@ -132,10 +138,40 @@ def normalize_order_ids(order_ids: object) -> tuple[str, ...]:
     # dict keeps the first occurrence's position and drops the rest.
     normalized: dict[str, None] = {}
     for position, order_id in enumerate(items):
-        normalized.setdefault(_normalize_order_id(order_id, position), None)
+        if (
+            type(order_id) is str
+            and 0 < len(order_id) < _SHORT_ID_DIGITS
+            and order_id.isascii()
+            and order_id.isdigit()
+            and order_id[0] != "0"
+        ):
+            # The common case, at C speed: ASCII digits, no leading zero, too short to pass
+            # MAX_ORDER_ID. Anything else is judged (and explained) by the full check.
+            normalized[order_id] = None
+        else:
+            normalized.setdefault(_normalize_order_id(order_id, position), None)
     if not normalized:
         raise InvalidRequestError(f"order_ids is empty; got {order_ids!r}")
     return tuple(normalized)
+
+
+def _quick_order_ids(items: list[Any] | tuple[Any, ...]) -> tuple[str, ...] | None:
+    """The IDs, duplicates dropped, when every one is a str of ASCII digits with no leading zero,
+    shorter than MAX_ORDER_ID's 19 digits (so within it): the common case, checked for all at
+    once. None: some item is anything else, to be judged (and explained) one by one."""
+    if not items or set(map(type, items)) != {str}:
+        return None
+    joined = ",".join(items)
+    if not (
+        joined.isascii()
+        and joined.count(",") == len(items) - 1  # no item holds a comma
+        and joined.replace(",", "").isdigit()
+        and min(map(len, items)) > 0
+        and max(map(len, items)) < _SHORT_ID_DIGITS
+        and ",0" not in "," + joined  # no leading zero
+    ):
+        return None
+    return tuple(dict.fromkeys(items))
 
 
 def _normalize_order_id(value: object, position: int) -> str:
@@ -401,9 +437,15 @@ def validate_choice(name: str, value: object, choices: Sequence[_C]) -> _C:
     raise InvalidRequestError(f"{name} must be one of {allowed}; got {_describe(value)}")
 
 
+_MARGIN_MODES = tuple(m.value for m in MarginMode)
+_MARGIN_MODE_OF: dict[str, MarginMode] = {m.value: m for m in MarginMode}
+
+
 def validate_margin_mode(value: object) -> MarginMode:
     """``"isolated"`` or ``"cross"`` (or a MarginMode)."""
-    return MarginMode(validate_choice("margin_mode", value, tuple(m.value for m in MarginMode)))
+    if type(value) is str and value in _MARGIN_MODE_OF:  # the common case, one lookup
+        return _MARGIN_MODE_OF[value]
+    return MarginMode(validate_choice("margin_mode", value, _MARGIN_MODES))
 
 
 @frozen
