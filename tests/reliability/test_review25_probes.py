@@ -1,0 +1,61 @@
+"""Review probes for issue 25 (h11 sender)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from htx_swap import Credentials, PlacedTrailingOrder, SwapClient
+
+from .scripted import Received, Reply, now_ms, scripted
+from .support import CONTRACT
+
+KEYS = Credentials("scripted-access-key", "scripted-secret-key")
+PLACE: dict[str, Any] = {
+    "direction": "buy",
+    "volume": 1,
+    "callback_rate": "0.01",
+    "active_price": "60000",
+    "order_price_type": "formula_price",
+    "offset": "open",
+    "lever_rate": 5,
+}
+
+
+def _reply(order_id: int) -> bytes:
+    body = json.dumps(
+        {"status": "ok", "data": {"order_id": order_id, "order_id_str": str(order_id)},
+         "ts": now_ms()}
+    ).encode()
+    head = (
+        f"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {len(body)}\r\n\r\n"
+    ).encode()
+    return head + body
+
+
+@pytest.mark.parametrize("transport", ["httpx", "h11"])
+def test_never_report_what_you_dont_know_a_stray_reply_is_not_taken_for_the_next_one(
+    transport: str,
+) -> None:
+    """The server's answer to placement 1 comes with a second, unasked reply in the same write
+    (a stray, or a reply the server meant for another request). Placement 2 must not be
+    reported as placed with the stray's order ID: it never saw its own answer read."""
+
+    def script(request: Received, reply: Reply) -> None:
+        if request.number == 1:
+            reply.raw(_reply(1) + _reply(666))
+        else:
+            reply.raw(_reply(request.number))
+
+    with scripted(script) as server, SwapClient(
+        KEYS, base_url=server.base_url, transport=transport, max_requests_per_second=None
+    ) as client:
+        first = client.place_trailing_order(CONTRACT, **PLACE)
+        assert isinstance(first, PlacedTrailingOrder)
+        try:
+            second = client.place_trailing_order(CONTRACT, **PLACE)
+        except Exception as error:  # an unknown outcome is honest
+            second = error
+    assert not (isinstance(second, PlacedTrailingOrder) and second.order_id == "666"), second
