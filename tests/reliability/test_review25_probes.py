@@ -59,3 +59,21 @@ def test_never_report_what_you_dont_know_a_stray_reply_is_not_taken_for_the_next
         except Exception as error:  # an unknown outcome is honest
             second = error
     assert not (isinstance(second, PlacedTrailingOrder) and second.order_id == "666"), second
+
+
+@pytest.mark.parametrize("transport", ["httpx", "h11"])
+def test_once_closed_nothing_more_is_sent(transport: str) -> None:
+    """A closed SwapClient refuses to send on httpx (RuntimeError, nothing sent); the h11
+    sender must not keep placing orders on fresh sockets."""
+    from .scripted import cancel_every_one
+
+    with scripted(cancel_every_one) as server:
+        client = SwapClient(
+            KEYS, base_url=server.base_url, transport=transport, max_requests_per_second=None
+        )
+        client.cancel_trailing_orders(CONTRACT, ["1", "2"])
+        client.close()
+        before = len(server.received)
+        with pytest.raises(RuntimeError):
+            client.cancel_trailing_orders(CONTRACT, ["1", "2"])
+        assert len(server.received) == before
