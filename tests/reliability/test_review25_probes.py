@@ -77,3 +77,26 @@ def test_once_closed_nothing_more_is_sent(transport: str) -> None:
         with pytest.raises(RuntimeError):
             client.cancel_trailing_orders(CONTRACT, ["1", "2"])
         assert len(server.received) == before
+
+
+def test_identical_to_httpx_a_socks_proxy_in_the_environment_does_not_break_every_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On main an ALL_PROXY=socks5://... (common on developer machines) was ignored and calls
+    went direct; now the sync client hands it to httpx, which raises ImportError (socksio is
+    not a dependency) from inside the first attempt, on every call."""
+    from .scripted import cancel_every_one
+
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    monkeypatch.setenv("ALL_PROXY", "socks5://127.0.0.1:9")
+    with scripted(cancel_every_one) as server, SwapClient(
+        KEYS, base_url=server.base_url, max_requests_per_second=None
+    ) as client:
+        try:
+            client.cancel_trailing_orders(CONTRACT, ["1", "2"])
+        except ImportError as error:
+            pytest.fail(f"every call fails: {error}")
+        except Exception:  # noqa: S110 - any SDK error is acceptable, an ImportError is not
+            pass
