@@ -100,3 +100,34 @@ def test_identical_to_httpx_a_socks_proxy_in_the_environment_does_not_break_ever
             pytest.fail(f"every call fails: {error}")
         except Exception:  # noqa: S110 - any SDK error is acceptable, an ImportError is not
             pass
+
+
+@pytest.mark.parametrize("transport", ["httpx", "h11"])
+def test_identical_to_httpx_an_idna_host_is_resolved_as_httpx_encodes_it(
+    transport: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """httpx resolves (and checks TLS against) the URL's IDNA 2008 A-label, xn--fa-hia.example;
+    Python's socket/ssl encode a str host with IDNA 2003, which maps 'faß' to 'fass': another
+    host altogether (and another name for SNI and the certificate check)."""
+    import socket
+
+    from .scripted import cancel_every_one
+
+    real = socket.getaddrinfo
+    asked: list[Any] = []
+    with scripted(cancel_every_one) as server:
+
+        def resolve(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+            asked.append(host.decode() if isinstance(host, bytes) else host)
+            return real("127.0.0.1", server.port, *args, **kwargs)
+
+        monkeypatch.setattr(socket, "getaddrinfo", resolve)
+        with SwapClient(
+            KEYS,
+            base_url=f"http://faß.example:{server.port}",
+            transport=transport,
+            max_requests_per_second=None,
+            allow_insecure_http=True,
+        ) as client:
+            client.cancel_trailing_orders(CONTRACT, ["1"])
+    assert [host.encode("idna").decode() for host in asked] == ["xn--fa-hia.example"]
