@@ -1,0 +1,141 @@
+"""Review probes for issue 25 (h11 sender)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from htx_swap import Credentials, PlacedTrailingOrder, SwapClient
+
+from .scripted import Received, Reply, now_ms, scripted
+from .support import CONTRACT
+
+KEYS = Credentials("scripted-access-key", "scripted-secret-key")
+PLACE: dict[str, Any] = {
+    "direction": "buy",
+    "volume": 1,
+    "callback_rate": "0.01",
+    "active_price": "60000",
+    "order_price_type": "formula_price",
+    "offset": "open",
+    "lever_rate": 5,
+}
+
+
+def _reply(order_id: int) -> bytes:
+    body = json.dumps(
+        {
+            "status": "ok",
+            "data": {"order_id": order_id, "order_id_str": str(order_id)},
+            "ts": now_ms(),
+        }
+    ).encode()
+    head = (
+        f"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {len(body)}\r\n\r\n"
+    ).encode()
+    return head + body
+
+
+@pytest.mark.parametrize("transport", ["httpx", "h11"])
+def test_never_report_what_you_dont_know_a_stray_reply_is_not_taken_for_the_next_one(
+    transport: str,
+) -> None:
+    """The server's answer to placement 1 comes with a second, unasked reply in the same write
+    (a stray, or a reply the server meant for another request). Placement 2 must not be
+    reported as placed with the stray's order ID: it never saw its own answer read."""
+
+    def script(request: Received, reply: Reply) -> None:
+        if request.number == 1:
+            reply.raw(_reply(1) + _reply(666))
+        else:
+            reply.raw(_reply(request.number))
+
+    with (
+        scripted(script) as server,
+        SwapClient(
+            KEYS, base_url=server.base_url, transport=transport, max_requests_per_second=None
+        ) as client,
+    ):
+        first = client.place_trailing_order(CONTRACT, **PLACE)
+        assert isinstance(first, PlacedTrailingOrder)
+        second: PlacedTrailingOrder | Exception
+        try:
+            second = client.place_trailing_order(CONTRACT, **PLACE)
+        except Exception as error:  # an unknown outcome is honest
+            second = error
+    assert not (isinstance(second, PlacedTrailingOrder) and second.order_id == "666"), second
+
+
+@pytest.mark.parametrize("transport", ["httpx", "h11"])
+def test_once_closed_nothing_more_is_sent(transport: str) -> None:
+    """A closed SwapClient refuses to send on httpx (RuntimeError, nothing sent); the h11
+    sender must not keep placing orders on fresh sockets."""
+    from .scripted import cancel_every_one
+
+    with scripted(cancel_every_one) as server:
+        client = SwapClient(
+            KEYS, base_url=server.base_url, transport=transport, max_requests_per_second=None
+        )
+        client.cancel_trailing_orders(CONTRACT, ["1", "2"])
+        client.close()
+        before = len(server.received)
+        with pytest.raises(RuntimeError):
+            client.cancel_trailing_orders(CONTRACT, ["1", "2"])
+        assert len(server.received) == before
+
+
+def test_identical_to_httpx_a_socks_proxy_in_the_environment_does_not_break_every_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On main an ALL_PROXY=socks5://... (common on developer machines) was ignored and calls
+    went direct; now the sync client hands it to httpx, which raises ImportError (socksio is
+    not a dependency) from inside the first attempt, on every call."""
+    from .scripted import cancel_every_one
+
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    monkeypatch.setenv("ALL_PROXY", "socks5://127.0.0.1:9")
+    with (
+        scripted(cancel_every_one) as server,
+        SwapClient(KEYS, base_url=server.base_url, max_requests_per_second=None) as client,
+    ):
+        try:
+            client.cancel_trailing_orders(CONTRACT, ["1", "2"])
+        except ImportError as error:
+            pytest.fail(f"every call fails: {error}")
+        except Exception:  # noqa: S110 - any SDK error is acceptable, an ImportError is not
+            pass
+
+
+@pytest.mark.parametrize("transport", ["httpx", "h11"])
+def test_identical_to_httpx_an_idna_host_is_resolved_as_httpx_encodes_it(
+    transport: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """httpx resolves (and checks TLS against) the URL's IDNA 2008 A-label, xn--fa-hia.example;
+    Python's socket/ssl encode a str host with IDNA 2003, which maps 'faß' to 'fass': another
+    host altogether (and another name for SNI and the certificate check)."""
+    import socket
+
+    from .scripted import cancel_every_one
+
+    real = socket.getaddrinfo
+    asked: list[Any] = []
+    with scripted(cancel_every_one) as server:
+
+        def resolve(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+            asked.append(host.decode() if isinstance(host, bytes) else host)
+            return real("127.0.0.1", server.port, *args, **kwargs)
+
+        monkeypatch.setattr(socket, "getaddrinfo", resolve)
+        with SwapClient(
+            KEYS,
+            base_url=f"http://faß.example:{server.port}",
+            transport=transport,
+            max_requests_per_second=None,
+            allow_insecure_http=True,
+        ) as client:
+            client.cancel_trailing_orders(CONTRACT, ["1"])
+    assert [host.encode("idna").decode() for host in asked] == ["xn--fa-hia.example"]
