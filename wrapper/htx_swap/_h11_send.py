@@ -119,6 +119,15 @@ class _Connection:
             return True
 
 
+def _unasked(conn: h11.Connection, sock: socket.socket) -> bool:
+    """Bytes already read past the reply (or held by TLS): the server wrote what nobody asked
+    for, and on this connection it would pass for the next request's answer."""
+    if conn.trailing_data[0]:
+        return True
+    pending = getattr(sock, "pending", None)  # an ssl.SSLSocket's decrypted, unread bytes
+    return bool(pending and pending())
+
+
 def _remaining(deadline: float | None, expired: type[httpx.TimeoutException]) -> float | None:
     """Seconds left of the attempt for one wait; raises ``expired`` when none are."""
     if deadline is None:
@@ -138,7 +147,9 @@ class H11Sender:
         self._generated = generated
         url = httpx.URL(base_url)
         self._https = url.scheme == "https"
-        self._host = url.host
+        # The ASCII form httpx resolves and checks TLS against (IDNA 2008's A-label): given the
+        # Unicode one, socket and ssl would encode it with IDNA 2003, another host for some names.
+        self._host = url.raw_host.decode("ascii")
         self._port = url.port or (443 if self._https else 80)
         self._tls: ssl.SSLContext | None = None
         self._idle: list[_Connection] = []
@@ -218,6 +229,8 @@ class H11Sender:
         self, operation: Operation[Any, Any, Any], body: Any, attempt: AttemptTrace
     ) -> Response[Any]:
         """One attempt of ``operation`` with ``body``: the generated client's ``Response``."""
+        if self._closed:  # as httpx's closed client: nothing more is sent
+            raise RuntimeError("Cannot send a request, as the client has been closed.")
         target = self._targets.get(operation.path) or self._target(operation, operation.path)
         kwargs = target.module._get_kwargs(body=body)
         method: str = kwargs["method"].upper()
@@ -316,7 +329,7 @@ class H11Sender:
                 with contextlib.suppress(Exception):
                     _materialise(attempt, head, b"", request)
             raise
-        if conn.our_state is h11.DONE and conn.their_state is h11.DONE:
+        if conn.our_state is h11.DONE and conn.their_state is h11.DONE and not _unasked(conn, sock):
             conn.start_next_cycle()
             self._give_back(connection)
         else:

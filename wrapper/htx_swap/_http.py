@@ -20,7 +20,7 @@ from __future__ import annotations
 import importlib.util
 import ssl
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import httpx
@@ -130,11 +130,72 @@ class _LazyTransport(httpx.BaseTransport):
         return inner
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        return self._transport().handle_request(request)
+        transport = self._transport()
+        response = transport.handle_request(request)
+        pool = getattr(transport, "_pool", None)
+        if pool is not None and isinstance(response.stream, httpx.SyncByteStream):
+            response.stream = _SweptOnClose(response.stream, pool)
+        return response
 
     def close(self) -> None:
         if self._inner is not None:
             self._inner.close()
+
+
+def _unasked_bytes(connection: Any) -> bool:
+    """An HTTP/1.1 connection of httpcore's pool holding bytes read past its last reply: the
+    server wrote what nobody asked for, and it would pass for the next request's answer.
+    (httpcore keeps such a connection for the next request; h11's buffer is the only witness.)"""
+    state = getattr(getattr(connection, "_connection", None), "_h11_state", None)
+    trailing = getattr(state, "trailing_data", None)
+    return bool(trailing and trailing[0])
+
+
+class _SweptOnClose(httpx.SyncByteStream):
+    """A reply's body; once it is closed, no pooled connection with unasked bytes is kept."""
+
+    def __init__(self, inner: httpx.SyncByteStream, pool: Any) -> None:
+        self._inner = inner
+        self._pool = pool
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self._inner
+
+    def close(self) -> None:
+        try:
+            self._inner.close()
+        finally:
+            for connection in self._pool.connections:
+                if _unasked_bytes(connection):
+                    connection.close()
+
+
+class _AsyncSweptOnClose(httpx.AsyncByteStream):
+    """``_SweptOnClose`` for the async httpx transport."""
+
+    def __init__(self, inner: httpx.AsyncByteStream, pool: Any) -> None:
+        self._inner = inner
+        self._pool = pool
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._inner:
+            yield chunk
+
+    async def aclose(self) -> None:
+        try:
+            await self._inner.aclose()
+        finally:
+            for connection in self._pool.connections:
+                if _unasked_bytes(connection):
+                    await connection.aclose()
+
+
+class _SweptAsyncHTTPTransport(httpx.AsyncHTTPTransport):
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await super().handle_async_request(request)
+        if isinstance(response.stream, httpx.AsyncByteStream):
+            response.stream = _AsyncSweptOnClose(response.stream, self._pool)
+        return response
 
 
 class _LazyAsyncTransport(httpx.AsyncBaseTransport):
@@ -174,8 +235,31 @@ def environment_proxy(base_url: str) -> str | None:
     url = httpx.URL(base_url)
     for pattern, proxy in sorted((URLPattern(k), v) for k, v in get_environment_proxies().items()):
         if pattern.matches(url):
-            return proxy
+            return None if proxy is None else _usable_proxy(proxy, url.host)
     return None
+
+
+def _usable_proxy(proxy: str, host: str) -> str:
+    """``proxy`` if httpx can send through it here; else bad input, said before any byte is sent
+    (httpx would fail every request instead: a SOCKS proxy needs socksio, another scheme none).
+    Only the scheme is named: a proxy's URL may carry a password."""
+    try:
+        scheme = httpx.URL(proxy).scheme
+    except httpx.InvalidURL:
+        scheme = ""
+    if scheme in ("http", "https"):
+        return proxy
+    if scheme in ("socks5", "socks5h"):
+        if importlib.util.find_spec("socksio") is None:  # httpx's SOCKS support
+            raise InvalidRequestError(
+                f"the environment's proxy for {host} is a {scheme}:// proxy, which needs "
+                f"`pip install 'httpx[socks]'`; or set NO_PROXY={host} to send directly"
+            )
+        return proxy
+    raise InvalidRequestError(
+        f"the environment's proxy for {host} has scheme {scheme!r}, which httpx can't send "
+        f"through (http://, https://, socks5://); fix it, or set NO_PROXY={host}"
+    )
 
 
 def async_transport(base_url: str, transport: str) -> httpx.AsyncBaseTransport:
@@ -184,7 +268,7 @@ def async_transport(base_url: str, transport: str) -> httpx.AsyncBaseTransport:
         from ._aiohttp import AiohttpTransport
 
         return _LazyAsyncTransport(lambda: AiohttpTransport(_context_for(https)))
-    return _LazyAsyncTransport(lambda: httpx.AsyncHTTPTransport(verify=_context_for(https)))
+    return _LazyAsyncTransport(lambda: _SweptAsyncHTTPTransport(verify=_context_for(https)))
 
 
 class _NoCookies(httpx.Cookies):
