@@ -24,6 +24,7 @@ from benchmarks.contenders import (
     CCXT_ASYNC,
     CONTENDERS,
     RAW_AIOHTTP,
+    SYNC_HTTPX,
     SYNC_SDK,
     AsyncCancel,
     Opened,
@@ -34,7 +35,7 @@ from benchmarks.harness import CONTRACT, Row, Run, Target, figure_rows, progress
 from benchmarks.instant_server import LISTED_ORDERS, PAGE_SIZE, instant_server, open_orders_page
 from benchmarks.processes import Server
 
-NAMES = [RAW_AIOHTTP, CCXT_ASYNC, AIOHTTP_SDK, ASYNC_SDK, CCXT, SYNC_SDK]
+NAMES = [RAW_AIOHTTP, CCXT_ASYNC, AIOHTTP_SDK, ASYNC_SDK, CCXT, SYNC_SDK, SYNC_HTTPX]
 LABELS = {name: CONTENDERS[name].label for name in NAMES}
 # What each contender's ratios are taken of.
 BASES = {
@@ -42,6 +43,7 @@ BASES = {
     AIOHTTP_SDK: [CCXT_ASYNC, RAW_AIOHTTP],
     ASYNC_SDK: [CCXT_ASYNC, RAW_AIOHTTP],
     SYNC_SDK: [CCXT, RAW_AIOHTTP],
+    SYNC_HTTPX: [CCXT, RAW_AIOHTTP],
 }
 # Issue 25's targets.
 CPU_TARGETS = [Target(AIOHTTP_SDK, 1.0, CCXT_ASYNC), Target(SYNC_SDK, 0.7, CCXT)]

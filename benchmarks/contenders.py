@@ -200,8 +200,12 @@ def sdk_aiohttp(server: Server, **options: Any) -> SdkAsync:
     return SdkAsync(server, "aiohttp", **options)
 
 
+def sdk_httpx(server: Server, **options: Any) -> Sdk:
+    return Sdk(server, transport="httpx", **options)
+
+
 # The factories of htx-swap's clients: they take client options (`opened(..., **options)`).
-SDK_FACTORIES = (Sdk, SdkAsync, sdk_aiohttp)
+SDK_FACTORIES = (Sdk, SdkAsync, sdk_aiohttp, sdk_httpx)
 
 
 @dataclass(frozen=True)
@@ -222,6 +226,7 @@ class Contender:
 CCXT_VERSION = metadata.version("ccxt")
 RAW, RAW_ASYNC, RAW_AIOHTTP = "raw httpx.Client", "raw httpx.AsyncClient", "raw aiohttp"
 SYNC_SDK, ASYNC_SDK, AIOHTTP_SDK = "SwapClient", "AsyncSwapClient", "AsyncSwapClient on aiohttp"
+SYNC_HTTPX = "SwapClient on httpx"
 SYNC_BEFORE, ASYNC_BEFORE = "SwapClient before", "AsyncSwapClient before"
 SYNC_CHILD, ASYNC_CHILD = "SwapClient in a child", "AsyncSwapClient in a child"
 CCXT, CCXT_ASYNC = "ccxt", "ccxt async"
@@ -234,7 +239,8 @@ CONTENDERS = {
             RAW_ASYNC, "raw httpx.AsyncClient + inline HMAC (async floor)", "async", RawAsyncHttpx
         ),
         Contender(RAW_AIOHTTP, "raw aiohttp + inline HMAC (aiohttp floor)", "async", RawAiohttp),
-        Contender(SYNC_SDK, "SwapClient", "sync", Sdk),
+        Contender(SYNC_SDK, "SwapClient (h11 transport, the default)", "sync", Sdk),
+        Contender(SYNC_HTTPX, 'SwapClient(transport="httpx")', "sync", sdk_httpx),
         Contender(ASYNC_SDK, "AsyncSwapClient (httpx transport, the default)", "async", SdkAsync),
         Contender(AIOHTTP_SDK, 'AsyncSwapClient(transport="aiohttp")', "async", sdk_aiohttp),
         Contender(
