@@ -26,7 +26,6 @@ goes straight to an ``aiohttp.ClientSession``, with the same rules as on every o
 from __future__ import annotations
 
 import contextlib
-import json
 import time
 from http import HTTPStatus
 from types import ModuleType
@@ -42,7 +41,15 @@ from htx_swap_client.types import Response
 from ._aiohttp import map_error, open_session
 from ._http import _context_for
 from ._replies import ReadReply
-from ._send import generated_module, http_status, parse, send_async
+from ._send import (
+    JSON_ENCODER,
+    SENT_FIELDS,
+    Reply,
+    generated_module,
+    http_status,
+    parse,
+    send_async,
+)
 from ._wire import (
     ACCEPT_ENCODING,
     MAX_REPLY_BYTES,
@@ -58,14 +65,6 @@ if TYPE_CHECKING:
     from ._operations import Operation
 
 __all__ = ["AiohttpSender"]
-
-# JSON as httpx encodes a request's ``json=``, byte for byte; one encoder for every request.
-_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-
-
-# What the direct senders put on the wire of a generated operation's request (``_get_kwargs``):
-# one that has more (query parameters, say, after a spec change) goes through httpx's path.
-SENT_FIELDS = frozenset({"method", "url", "json", "headers"})
 
 
 class _Target:
@@ -111,19 +110,6 @@ class _MarkedBody(aiohttp.BytesPayload):
         await super().write_with_length(writer, content_length)
 
 
-class _Reply:
-    """What the generated ``_parse_response`` reads of a reply: its status and its JSON."""
-
-    __slots__ = ("content", "status_code")
-
-    def __init__(self, status_code: int, content: bytes) -> None:
-        self.status_code = status_code
-        self.content = content
-
-    def json(self) -> Any:
-        return json.loads(self.content)
-
-
 class AiohttpSender:
     """Sends the engine's attempts through one ``aiohttp.ClientSession``, opened on first use."""
 
@@ -165,7 +151,7 @@ class AiohttpSender:
         method: str = request["method"].upper()
         if request["url"] != operation.path:
             target = self._target(operation, request["url"])
-        content = _JSON.encode(request["json"]).encode("utf-8")
+        content = JSON_ENCODER.encode(request["json"]).encode("utf-8")
         headers = {**request["headers"], "Accept-Encoding": ACCEPT_ENCODING}
         query = self._auth.signed_query(method, target.host, target.path)
         url = URL(f"{target.prefix}?{query}", encoded=True)
@@ -201,7 +187,7 @@ class AiohttpSender:
                 self._generated,
                 reply.status,
                 received,
-                _Reply(reply.status, received),
+                Reply(reply.status, received),
             )
             if not isinstance(parsed, ReadReply | operation.reply_type):
                 # Not an answer: the engine reads the reply's status, headers and request.

@@ -51,10 +51,9 @@ import httpx
 
 from htx_swap_client.types import Response
 
-from ._aiohttp_send import _JSON, SENT_FIELDS, _Reply
 from ._http import _context_for
 from ._replies import ReadReply
-from ._send import generated_module, http_status, parse, send_sync
+from ._send import JSON_ENCODER, SENT_FIELDS, Reply, generated_module, http_status, parse, send_sync
 from ._wire import (
     ACCEPT_ENCODING,
     MAX_REPLY_BYTES,
@@ -238,7 +237,7 @@ class H11Sender:
         method: str = kwargs["method"].upper()
         if kwargs["url"] != operation.path:
             target = self._target(operation, kwargs["url"])
-        content = _JSON.encode(kwargs["json"]).encode("utf-8")
+        content = JSON_ENCODER.encode(kwargs["json"]).encode("utf-8")
         query = self._auth.signed_query(method, target.signed_host, target.path)
         request_target = f"{target.path}?{query}"
         headers = {
@@ -320,7 +319,7 @@ class H11Sender:
             received = self._body(conn, sock, head, deadline, request)
             parsed = parse(
                 operation, target.module, self._generated, status, received,
-                _Reply(status, received),
+                Reply(status, received),
             )  # fmt: skip
             if not isinstance(parsed, ReadReply | operation.reply_type):
                 # Not an answer: the engine reads the reply's status, headers and request.

@@ -24,7 +24,40 @@ from ._replies import ReadReply, Refused
 if TYPE_CHECKING:
     from ._operations import Operation
 
-__all__ = ["generated_module", "http_status", "parse", "send_async", "send_sync"]
+__all__ = [
+    "JSON_ENCODER",
+    "SENT_FIELDS",
+    "Reply",
+    "generated_module",
+    "http_status",
+    "parse",
+    "send_async",
+    "send_sync",
+]
+
+# What the direct senders (_h11_send, _aiohttp_send) share; neither imports the other's HTTP
+# library (aiohttp is an extra: SwapClient must not need it).
+
+# JSON as httpx encodes a request's ``json=``, byte for byte; one encoder for every request.
+JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+# What the direct senders put on the wire of a generated operation's request (``_get_kwargs``):
+# one that has more (query parameters, say, after a spec change) goes through httpx's path.
+SENT_FIELDS = frozenset({"method", "url", "json", "headers"})
+
+
+class Reply:
+    """What the generated ``_parse_response`` reads of a reply: its status and its JSON."""
+
+    __slots__ = ("content", "status_code")
+
+    def __init__(self, status_code: int, content: bytes) -> None:
+        self.status_code = status_code
+        self.content = content
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
 
 # A document the one-pass reader refuses, for whatever reason, is read again the slow way: that
 # judges it exactly as before (unreadable, an error envelope, an answer).
