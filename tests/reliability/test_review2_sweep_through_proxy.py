@@ -1,0 +1,44 @@
+"""Review 2: httpx's pool is swept of connections holding unasked bytes as each reply closes
+(_SweptOnClose), but _unasked_bytes looks for `connection._connection._h11_state`. Through an
+HTTP proxy to an http:// base URL the pool's connections are httpcore ForwardHTTPConnections,
+whose `_connection` is an HTTPConnection (the h11 state is one level further down): the sweep
+never sees the stray, and it is taken for the next placement's answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from htx_swap import PlacedTrailingOrder, SwapClient
+
+from .scripted import Received, Reply, scripted
+from .support import CONTRACT
+from .test_h11_rules import KEYS, PLACE, _reply
+
+
+def test_a_stray_reply_through_an_http_proxy_is_not_taken_for_the_next_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def script(request: Received, reply: Reply) -> None:
+        if request.number == 1:
+            reply.raw(_reply(1) + _reply(666))
+        else:
+            reply.raw(_reply(request.number))
+
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    with scripted(script) as proxy:  # a forward proxy relaying the origin's bytes as they come
+        monkeypatch.setenv("HTTP_PROXY", proxy.base_url)
+        with SwapClient(
+            KEYS, base_url="http://api.htx.invalid", max_requests_per_second=None,
+            allow_insecure_http=True,
+        ) as client:
+            first = client.place_trailing_order(CONTRACT, **PLACE)
+            assert isinstance(first, PlacedTrailingOrder)
+            second: PlacedTrailingOrder | Exception
+            try:
+                second = client.place_trailing_order(CONTRACT, **PLACE)
+            except Exception as error:  # an unknown outcome is honest
+                second = error
+        assert proxy.received[0].path.startswith("http://api.htx.invalid/")  # it went via it
+    assert not (isinstance(second, PlacedTrailingOrder) and second.order_id == "666"), second
