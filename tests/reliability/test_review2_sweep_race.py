@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 
-from htx_swap import PlacedTrailingOrder, SwapClient
-from htx_swap import _http
+from htx_swap import PlacedTrailingOrder, SwapClient, _http
 
 from .scripted import Received, Reply, scripted
 from .support import CONTRACT
@@ -38,6 +37,7 @@ def test_a_stray_reply_is_not_taken_by_a_thread_that_takes_the_connection_before
         def close() -> None:
             real_close()  # the connection, stray and all, is back in the pool
             if not other:  # another thread's call runs now, before this one sweeps
+
                 def place() -> None:
                     try:
                         other.append(client.place_trailing_order(CONTRACT, **PLACE))

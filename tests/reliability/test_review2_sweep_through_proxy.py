@@ -30,7 +30,9 @@ def test_a_stray_reply_through_an_http_proxy_is_not_taken_for_the_next_one(
     with scripted(script) as proxy:  # a forward proxy relaying the origin's bytes as they come
         monkeypatch.setenv("HTTP_PROXY", proxy.base_url)
         with SwapClient(
-            KEYS, base_url="http://api.htx.invalid", max_requests_per_second=None,
+            KEYS,
+            base_url="http://api.htx.invalid",
+            max_requests_per_second=None,
             allow_insecure_http=True,
         ) as client:
             first = client.place_trailing_order(CONTRACT, **PLACE)
