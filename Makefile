@@ -127,12 +127,17 @@ typecheck: $(VENV)/.installed
 # would build, once per run: _once_per_run); at nice 15, with everything it starts. The `alone` lane: the few tests that hold clients to HTX's rate limits in
 # real time against a strict sandbox, one after another at normal priority, so the CPU they need
 # is theirs when they need it (marker `alone`, tests/conftest.py); its report follows the other.
+# The alone lane has a process group of its own (setsid: sh would start it ignoring Ctrl-C), so
+# that Ctrl-C on `make test` stops it and the servers it started too (the trap), not only the
+# parallel lane.
 PYTEST_WORKERS ?= 5
 COVERED := env COVERAGE_ON_IMPORT=$(CURDIR)/pyproject.toml $(BIN)/python -m coverage run -m pytest
 pytest: setup $(CHROMIUM) $(JAVA) $(GO) $(GO_VALIDATOR) $(CARGO) $(RUST_CRATES) $(REDIS_SERVER)
 	$(BIN)/python -m coverage erase
 	alone_log=$$(mktemp); \
-	$(COVERED) -m alone -p no:cacheprovider > "$$alone_log" 2>&1 & alone=$$!; \
+	setsid $(COVERED) -m alone -p no:cacheprovider > "$$alone_log" 2>&1 & alone=$$!; \
+	trap 'kill -INT -$$alone 2>/dev/null; sleep 2; kill -KILL -$$alone 2>/dev/null; \
+	  rm -f "$$alone_log"; exit 130' INT TERM; \
 	status=0; nice -n 15 $(COVERED) -n $(PYTEST_WORKERS) --dist loadfile -m "not alone" --durations=10 \
 	  || status=$$?; \
 	wait $$alone || status=$$?; \

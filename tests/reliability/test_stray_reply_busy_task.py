@@ -1,5 +1,5 @@
-"""Review 2: as test_review2_sweep_kills_busy, on AsyncSwapClient's httpx transport
-(_AsyncSweptOnClose): one task's reply closing closes another task's connection mid-reply."""
+"""As test_stray_reply_busy_thread, on AsyncSwapClient's httpx transport: one task's reply
+closing never closes another task's connection mid-reply."""
 
 from __future__ import annotations
 

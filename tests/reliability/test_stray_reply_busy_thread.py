@@ -1,8 +1,7 @@
-"""Review 2: _unasked_bytes reads h11's trailing_data, which is h11's receive buffer in any
-state, not only bytes past a finished reply. A connection another thread is reading a reply on
-holds part of that reply there between reads (a head or body split across TCP segments), so
-the sweep run as any other reply closes takes it for a stray and closes it under that thread:
-a placement HTX answered (the order exists) raises instead of returning its order ID."""
+"""Checking a connection for a stray reply must not touch a connection another thread is reading
+on: it holds part of that reply in h11's buffer between reads (a head or body split across TCP
+segments), and closing it under that thread turns a placement HTX answered (the order exists)
+into an unknown outcome. Only a reply's own connection is judged, as it is released."""
 
 from __future__ import annotations
 
@@ -50,7 +49,7 @@ def test_a_reply_closing_in_one_thread_does_not_close_another_threads_reply_mid_
             assert time.monotonic() < deadline
             time.sleep(0.01)
         time.sleep(0.3)  # the first part of its reply is read into h11's buffer
-        mine = client.place_trailing_order(CONTRACT, **PLACE)  # its reply closes: the sweep
+        mine = client.place_trailing_order(CONTRACT, **PLACE)  # its reply closes
         rest.set()
         other.join(10)
     assert isinstance(mine, PlacedTrailingOrder)

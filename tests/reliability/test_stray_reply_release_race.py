@@ -1,9 +1,7 @@
-"""Review 2: _SweptOnClose sweeps the pool only after the inner stream's close() has put the
-connection back in httpx's pool. SwapClient is shared by threads (README: limiters "shared by
-all its threads"; batches keep calls in flight on threads), so another thread can take the
-connection holding the stray in that window, send its placement, and read the stray as its
-answer before the sweep runs. The test runs the other thread's placement exactly in that window
-(after the release, before the sweep): a scheduling a thread switch can produce on its own."""
+"""A connection holding a stray reply is judged before it goes back to httpx's pool, not after:
+SwapClient is shared by threads, so another thread could take it the moment it is released, send
+its placement, and read the stray as its answer. The test runs the other thread's placement
+exactly then (just after the release): a scheduling a thread switch can produce on its own."""
 
 from __future__ import annotations
 
@@ -19,7 +17,7 @@ from .support import CONTRACT
 from .test_h11_rules import KEYS, PLACE, _reply
 
 
-def test_a_stray_reply_is_not_taken_by_a_thread_that_takes_the_connection_before_the_sweep(
+def test_a_stray_reply_is_not_taken_by_a_thread_that_takes_the_connection_as_it_is_released(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def script(request: Received, reply: Reply) -> None:
@@ -29,14 +27,14 @@ def test_a_stray_reply_is_not_taken_by_a_thread_that_takes_the_connection_before
             reply.raw(_reply(request.number))
 
     other: list[Any] = []
-    real_init = _http._SweptOnClose.__init__
+    real_init = _http._NoReuseAfterUnasked.__init__
 
-    def init(self: Any, inner: Any, pool: Any) -> None:
+    def init(self: Any, inner: Any) -> None:
         real_close = inner.close
 
         def close() -> None:
             real_close()  # the connection, stray and all, is back in the pool
-            if not other:  # another thread's call runs now, before this one sweeps
+            if not other:  # another thread's call runs now, as the connection is released
 
                 def place() -> None:
                     try:
@@ -50,9 +48,9 @@ def test_a_stray_reply_is_not_taken_by_a_thread_that_takes_the_connection_before
                 thread.join(10)
 
         inner.close = close
-        real_init(self, inner, pool)
+        real_init(self, inner)
 
-    monkeypatch.setattr(_http._SweptOnClose, "__init__", init)
+    monkeypatch.setattr(_http._NoReuseAfterUnasked, "__init__", init)
     with (
         scripted(script) as server,
         SwapClient(

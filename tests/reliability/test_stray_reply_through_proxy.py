@@ -1,8 +1,6 @@
-"""Review 2: httpx's pool is swept of connections holding unasked bytes as each reply closes
-(_SweptOnClose), but _unasked_bytes looks for `connection._connection._h11_state`. Through an
-HTTP proxy to an http:// base URL the pool's connections are httpcore ForwardHTTPConnections,
-whose `_connection` is an HTTPConnection (the h11 state is one level further down): the sweep
-never sees the stray, and it is taken for the next placement's answer."""
+"""Through an HTTP proxy to an http:// base URL, httpx's pool holds httpcore's forwarding
+connections, whose h11 state is one level further down: a stray reply must still be seen, not
+taken for the next placement's answer."""
 
 from __future__ import annotations
 

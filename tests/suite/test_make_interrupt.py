@@ -1,11 +1,10 @@
-"""Review 2: `make pytest` runs the `alone` lane as a background job of the recipe's shell.
-A non-interactive sh (dash here) starts an asynchronous list with SIGINT and SIGQUIT ignored,
-and Python keeps an ignored SIGINT ignored: on Ctrl-C the parallel lane stops, the recipe's
-shell dies, and the alone lane (with the sandboxes it started) runs on as an orphan; its temp
-log is never removed.
+"""Ctrl-C on `make test` stops both lanes of the pytest target and leaves no temp log behind.
+The `alone` lane is a background job of the recipe's shell, which a non-interactive sh (dash
+here) starts with SIGINT ignored, and Python keeps an ignored SIGINT ignored: without its own
+process group and the recipe's trap, it would run on as an orphan with the sandboxes it started.
 
 The recipe is taken from the Makefile as written, with the lanes' command replaced by a stand-in
-that records its pid and sleeps."""
+that records its pid and sleeps (ignoring SIGINT, as the lane may while it starts)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
-"""Review 2: `--jso` (argparse's abbreviation of --json, allow_abbrev is on) sets args.json,
-so every other error is JSON, but main() looks for the exact word "--json" to pick the usage
-error's form: the usage error comes out as argparse's plain line instead."""
+"""`--jso` and `--js` are argparse's abbreviations of `--json` (allow_abbrev is on): they set
+--json for every other error, so a usage error is the JSON object too."""
 
 from __future__ import annotations
 

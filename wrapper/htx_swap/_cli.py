@@ -855,9 +855,11 @@ def main(
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     argv = sys.argv[1:] if argv is None else list(argv)
-    # Read before parsing, so that a usage error is JSON too (options end at a bare `--`).
+    # Read before parsing, so that a usage error is JSON too (options end at a bare `--`); any
+    # abbreviation argparse takes for --json counts (no other option starts with --j).
     options = argv[: argv.index("--")] if "--" in argv else argv
-    parser = _build_parser(json_errors="--json" in options)
+    json_errors = any(len(arg) > 2 and "--json".startswith(arg) for arg in options)
+    parser = _build_parser(json_errors=json_errors)
     args = parser.parse_args(argv)
     args.waits = waits
     if args.command == "trailing" and args.margin_mode == "isolated" and not args.contract_code:

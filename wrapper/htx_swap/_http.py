@@ -130,11 +130,9 @@ class _LazyTransport(httpx.BaseTransport):
         return inner
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        transport = self._transport()
-        response = transport.handle_request(request)
-        pool = getattr(transport, "_pool", None)
-        if pool is not None and isinstance(response.stream, httpx.SyncByteStream):
-            response.stream = _SweptOnClose(response.stream, pool)
+        response = self._transport().handle_request(request)
+        if isinstance(response.stream, httpx.SyncByteStream):
+            response.stream = _NoReuseAfterUnasked(response.stream)
         return response
 
     def close(self) -> None:
@@ -142,59 +140,59 @@ class _LazyTransport(httpx.BaseTransport):
             self._inner.close()
 
 
-def _unasked_bytes(connection: Any) -> bool:
-    """An HTTP/1.1 connection of httpcore's pool holding bytes read past its last reply: the
-    server wrote what nobody asked for, and it would pass for the next request's answer.
-    (httpcore keeps such a connection for the next request; h11's buffer is the only witness.)"""
-    state = getattr(getattr(connection, "_connection", None), "_h11_state", None)
-    trailing = getattr(state, "trailing_data", None)
-    return bool(trailing and trailing[0])
+def _refuse_reuse_if_unasked(stream: object) -> None:
+    """Before a reply's connection goes back to httpcore's pool: if h11 holds bytes read past
+    the reply, the server wrote what nobody asked for, and on that connection it would pass for
+    the next request's answer. The connection is then marked failed, so that httpcore closes it
+    as it releases it, instead of pooling it. Only this reply's own connection is looked at (a
+    connection another request is reading on holds part of its reply, not a stray); bytes that
+    arrive after the release make the idle connection readable, which httpcore never reuses."""
+    pool_request = getattr(getattr(stream, "_httpcore_stream", None), "_pool_request", None)
+    connection = getattr(pool_request, "connection", None)
+    for _ in range(3):  # HTTPConnection > (a proxy's forwarding connection >) HTTP11Connection
+        state = getattr(connection, "_h11_state", None)
+        if state is not None:
+            trailing = getattr(state, "trailing_data", None)
+            if trailing and trailing[0]:
+                state.send_failed()
+            return
+        connection = getattr(connection, "_connection", None)
 
 
-class _SweptOnClose(httpx.SyncByteStream):
-    """A reply's body; once it is closed, no pooled connection with unasked bytes is kept."""
+class _NoReuseAfterUnasked(httpx.SyncByteStream):
+    """A reply's body, whose connection is never reused after unasked bytes (above)."""
 
-    def __init__(self, inner: httpx.SyncByteStream, pool: Any) -> None:
+    def __init__(self, inner: httpx.SyncByteStream) -> None:
         self._inner = inner
-        self._pool = pool
 
     def __iter__(self) -> Iterator[bytes]:
         yield from self._inner
 
     def close(self) -> None:
-        try:
-            self._inner.close()
-        finally:
-            for connection in self._pool.connections:
-                if _unasked_bytes(connection):
-                    connection.close()
+        _refuse_reuse_if_unasked(self._inner)
+        self._inner.close()
 
 
-class _AsyncSweptOnClose(httpx.AsyncByteStream):
-    """``_SweptOnClose`` for the async httpx transport."""
+class _AsyncNoReuseAfterUnasked(httpx.AsyncByteStream):
+    """``_NoReuseAfterUnasked`` for the async httpx transport."""
 
-    def __init__(self, inner: httpx.AsyncByteStream, pool: Any) -> None:
+    def __init__(self, inner: httpx.AsyncByteStream) -> None:
         self._inner = inner
-        self._pool = pool
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         async for chunk in self._inner:
             yield chunk
 
     async def aclose(self) -> None:
-        try:
-            await self._inner.aclose()
-        finally:
-            for connection in self._pool.connections:
-                if _unasked_bytes(connection):
-                    await connection.aclose()
+        _refuse_reuse_if_unasked(self._inner)
+        await self._inner.aclose()
 
 
-class _SweptAsyncHTTPTransport(httpx.AsyncHTTPTransport):
+class _CheckedAsyncHTTPTransport(httpx.AsyncHTTPTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         response = await super().handle_async_request(request)
         if isinstance(response.stream, httpx.AsyncByteStream):
-            response.stream = _AsyncSweptOnClose(response.stream, self._pool)
+            response.stream = _AsyncNoReuseAfterUnasked(response.stream)
         return response
 
 
@@ -268,7 +266,7 @@ def async_transport(base_url: str, transport: str) -> httpx.AsyncBaseTransport:
         from ._aiohttp import AiohttpTransport
 
         return _LazyAsyncTransport(lambda: AiohttpTransport(_context_for(https)))
-    return _LazyAsyncTransport(lambda: _SweptAsyncHTTPTransport(verify=_context_for(https)))
+    return _LazyAsyncTransport(lambda: _CheckedAsyncHTTPTransport(verify=_context_for(https)))
 
 
 class _NoCookies(httpx.Cookies):
