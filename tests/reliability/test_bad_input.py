@@ -39,7 +39,7 @@ def no_byte_goes_out(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[httpx.Req
         return refuse(transport, request)
 
     def refuse_h11(sender: H11Sender, operation: Any, body: Any, attempt: Any) -> Any:
-        return refuse(sender, httpx.Request("POST", sender._http._merge_url(operation.path)))
+        return refuse(sender, httpx.Request("POST", f"https://h11.sender{operation.path}"))
 
     monkeypatch.setattr(httpx.HTTPTransport, "handle_request", refuse)
     monkeypatch.setattr(H11Sender, "send", refuse_h11)

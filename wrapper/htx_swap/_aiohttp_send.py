@@ -28,7 +28,6 @@ from __future__ import annotations
 import contextlib
 import time
 from http import HTTPStatus
-from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
 
 import aiohttp
@@ -41,15 +40,7 @@ from htx_swap_client.types import Response
 from ._aiohttp import map_error, open_session
 from ._http import _context_for
 from ._replies import ReadReply
-from ._send import (
-    JSON_ENCODER,
-    SENT_FIELDS,
-    Reply,
-    generated_module,
-    http_status,
-    parse,
-    send_async,
-)
+from ._send import DirectRequests, Reply, http_status, parse, send_async
 from ._wire import (
     ACCEPT_ENCODING,
     MAX_REPLY_BYTES,
@@ -58,26 +49,12 @@ from ._wire import (
     _Decoder,
     _started,
 )
-from .signing import signed_host
 
 if TYPE_CHECKING:
     from ._auth import HtxAuth
     from ._operations import Operation
 
 __all__ = ["AiohttpSender"]
-
-
-class _Target:
-    """Where an operation's requests go: the URL before its query, and what HTX signs of it."""
-
-    __slots__ = ("host", "module", "path", "prefix")
-
-    def __init__(self, module: ModuleType, url: httpx.URL) -> None:
-        self.module = module
-        """The generated module of the operation: ``_get_kwargs``, ``_parse_response``."""
-        self.prefix = str(url.copy_with(query=None))
-        self.host = signed_host(url)
-        self.path = url.raw_path.partition(b"?")[0].decode("ascii")
 
 
 class _MarkedBody(aiohttp.BytesPayload):
@@ -116,12 +93,10 @@ class AiohttpSender:
     def __init__(
         self, *, auth: HtxAuth, http: httpx.AsyncClient, generated: Any, tls_for: str
     ) -> None:
-        self._auth = auth
-        self._http = http  # joins paths to the base URL exactly as the httpx transports do
+        self._requests = DirectRequests(auth, http)
         self._generated = generated
         self._https = tls_for.startswith("https:")
         self._session: aiohttp.ClientSession | None = None
-        self._targets: dict[str, _Target] = {}
 
     def _open(self) -> aiohttp.ClientSession:
         self._session = open_session(
@@ -132,28 +107,15 @@ class AiohttpSender:
         )
         return self._session
 
-    def _target(self, operation: Operation[Any, Any, Any], path: str) -> _Target:
-        target = self._targets.get(path)
-        if target is None:
-            module = generated_module(operation)
-            merged: httpx.URL = self._http._merge_url(path)
-            target = self._targets[path] = _Target(module, merged)
-        return target
-
     async def send(
         self, operation: Operation[Any, Any, Any], body: Any, attempt: AttemptTrace
     ) -> Response[Any]:
         """One attempt of ``operation`` with ``body``: the generated client's ``Response``."""
-        target = self._targets.get(operation.path) or self._target(operation, operation.path)
-        request = target.module._get_kwargs(body=body)
-        if request.keys() - SENT_FIELDS:  # a spec change this sender doesn't know: httpx's path
+        built = self._requests.build(operation, body)
+        if built is None:
             return await send_async(operation, self._generated, body)
-        method: str = request["method"].upper()
-        if request["url"] != operation.path:
-            target = self._target(operation, request["url"])
-        content = JSON_ENCODER.encode(request["json"]).encode("utf-8")
-        headers = {**request["headers"], "Accept-Encoding": ACCEPT_ENCODING}
-        query = self._auth.signed_query(method, target.host, target.path)
+        target, method, own_headers, content, query = built
+        headers = {**own_headers, "Accept-Encoding": ACCEPT_ENCODING}
         url = URL(f"{target.prefix}?{query}", encoded=True)
         deadline = attempt.deadline
         remaining = None if deadline is None else max(deadline - time.monotonic(), 0.001)

@@ -43,7 +43,6 @@ import threading
 import time
 from collections.abc import Callable
 from http import HTTPStatus
-from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
 
 import h11
@@ -53,7 +52,7 @@ from htx_swap_client.types import Response
 
 from ._http import _context_for
 from ._replies import ReadReply
-from ._send import JSON_ENCODER, SENT_FIELDS, Reply, generated_module, http_status, parse, send_sync
+from ._send import DirectRequests, Reply, Target, http_status, parse, send_sync
 from ._wire import (
     ACCEPT_ENCODING,
     MAX_REPLY_BYTES,
@@ -62,7 +61,6 @@ from ._wire import (
     _Decoder,
     _started,
 )
-from .signing import signed_host
 
 if TYPE_CHECKING:
     from ._auth import HtxAuth
@@ -76,19 +74,6 @@ _MAX_IDLE = 20
 _READ_SIZE = 64 * 1024
 _USER_AGENT = f"python-httpx/{httpx.__version__}"  # what the httpx transport says
 _POLL = getattr(select, "poll", None)
-
-
-class _Target:
-    """Where an operation's requests go: the request target before its query, what HTX signs."""
-
-    __slots__ = ("head", "module", "path", "signed_host")
-
-    def __init__(self, module: ModuleType, url: httpx.URL) -> None:
-        self.module = module
-        self.signed_host = signed_host(url)
-        self.path = url.raw_path.partition(b"?")[0].decode("ascii")
-        self.head = url.netloc.decode("ascii")
-        """The Host header: the URL's host, and its port when not the scheme's default."""
 
 
 class _Connection:
@@ -141,8 +126,7 @@ class H11Sender:
     """Sends the engine's sync attempts on a pool of sockets, any thread at a time."""
 
     def __init__(self, *, auth: HtxAuth, http: httpx.Client, generated: Any, base_url: str) -> None:
-        self._auth = auth
-        self._http = http  # joins paths to the base URL exactly as the httpx transport does
+        self._requests = DirectRequests(auth, http)
         self._generated = generated
         url = httpx.URL(base_url)
         self._https = url.scheme == "https"
@@ -154,7 +138,6 @@ class H11Sender:
         self._idle: list[_Connection] = []
         self._closed = False
         self._lock = threading.Lock()
-        self._targets: dict[str, _Target] = {}
 
     # --- the pool -------------------------------------------------------------------------------
 
@@ -217,28 +200,16 @@ class H11Sender:
 
     # --- one attempt ----------------------------------------------------------------------------
 
-    def _target(self, operation: Operation[Any, Any, Any], path: str) -> _Target:
-        target = self._targets.get(path)
-        if target is None:
-            merged: httpx.URL = self._http._merge_url(path)
-            target = self._targets[path] = _Target(generated_module(operation), merged)
-        return target
-
     def send(
         self, operation: Operation[Any, Any, Any], body: Any, attempt: AttemptTrace
     ) -> Response[Any]:
         """One attempt of ``operation`` with ``body``: the generated client's ``Response``."""
         if self._closed:  # as httpx's closed client: nothing more is sent
             raise RuntimeError("Cannot send a request, as the client has been closed.")
-        target = self._targets.get(operation.path) or self._target(operation, operation.path)
-        kwargs = target.module._get_kwargs(body=body)
-        if kwargs.keys() - SENT_FIELDS:  # a spec change this sender doesn't know: httpx's path
+        built = self._requests.build(operation, body)
+        if built is None:
             return send_sync(operation, self._generated, body)
-        method: str = kwargs["method"].upper()
-        if kwargs["url"] != operation.path:
-            target = self._target(operation, kwargs["url"])
-        content = JSON_ENCODER.encode(kwargs["json"]).encode("utf-8")
-        query = self._auth.signed_query(method, target.signed_host, target.path)
+        target, method, own_headers, content, query = built
         request_target = f"{target.path}?{query}"
         headers = {
             "Host": target.head,
@@ -246,7 +217,7 @@ class H11Sender:
             "Accept-Encoding": ACCEPT_ENCODING,
             "Connection": "keep-alive",
             "User-Agent": _USER_AGENT,
-            **kwargs["headers"],
+            **own_headers,
             "Content-Length": str(len(content)),
             "Content-Type": "application/json",
         }
@@ -275,7 +246,7 @@ class H11Sender:
         self,
         connection: _Connection,
         operation: Operation[Any, Any, Any],
-        target: _Target,
+        target: Target,
         method: str,
         request_target: str,
         headers: dict[str, str],

@@ -14,20 +14,27 @@ import json
 import sys
 from http import HTTPStatus
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
+
+import httpx
 
 from htx_swap_client import Client
 from htx_swap_client.types import Response
 
 from ._replies import ReadReply, Refused
+from .signing import signed_host
 
 if TYPE_CHECKING:
+    from ._auth import HtxAuth
     from ._operations import Operation
 
 __all__ = [
     "JSON_ENCODER",
     "SENT_FIELDS",
+    "DirectRequest",
+    "DirectRequests",
     "Reply",
+    "Target",
     "generated_module",
     "http_status",
     "parse",
@@ -44,6 +51,65 @@ JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow
 # What the direct senders put on the wire of a generated operation's request (``_get_kwargs``):
 # one that has more (query parameters, say, after a spec change) goes through httpx's path.
 SENT_FIELDS = frozenset({"method", "url", "json", "headers"})
+
+
+class Target:
+    """Where a direct sender sends an operation's requests (its URL joined to the base URL as
+    httpx joins it), and what HTX signs of it."""
+
+    __slots__ = ("head", "module", "path", "prefix", "signed_host")
+
+    def __init__(self, module: ModuleType, url: httpx.URL) -> None:
+        self.module = module
+        """The generated module of the operation: ``_get_kwargs``, ``_parse_response``."""
+        self.signed_host = signed_host(url)
+        self.path = url.raw_path.partition(b"?")[0].decode("ascii")
+        self.prefix = str(url.copy_with(query=None))
+        """The URL before its query."""
+        self.head = url.netloc.decode("ascii")
+        """The Host header: the URL's host, and its port when not the scheme's default."""
+
+
+class DirectRequest(NamedTuple):
+    """An attempt's request as a direct sender puts it on the wire: the generated operation's
+    (``_get_kwargs``: method, path, JSON as httpx encodes ``json=``, headers) and the signed
+    query, built once."""
+
+    target: Target
+    method: str
+    headers: dict[str, str]
+    content: bytes
+    query: str
+
+
+class DirectRequests:
+    """Builds the direct senders' requests; each operation's ``Target`` is made once."""
+
+    def __init__(self, auth: HtxAuth, http: httpx.Client | httpx.AsyncClient) -> None:
+        self._auth = auth
+        self._http = http  # joins paths to the base URL exactly as the httpx transports do
+        self._targets: dict[str, Target] = {}
+
+    def _target(self, operation: Operation[Any, Any, Any], path: str) -> Target:
+        target = self._targets.get(path)
+        if target is None:
+            url: httpx.URL = self._http._merge_url(path)
+            target = self._targets[path] = Target(generated_module(operation), url)
+        return target
+
+    def build(self, operation: Operation[Any, Any, Any], body: Any) -> DirectRequest | None:
+        """``operation``'s request with ``body``; None when the generated request has more than
+        a direct sender sends (a spec change, say): httpx's path sends it, judged as there."""
+        target = self._targets.get(operation.path) or self._target(operation, operation.path)
+        kwargs = target.module._get_kwargs(body=body)
+        if kwargs.keys() - SENT_FIELDS:
+            return None
+        method: str = kwargs["method"].upper()
+        if kwargs["url"] != operation.path:
+            target = self._target(operation, kwargs["url"])
+        content = JSON_ENCODER.encode(kwargs["json"]).encode("utf-8")
+        query = self._auth.signed_query(method, target.signed_host, target.path)
+        return DirectRequest(target, method, kwargs["headers"], content, query)
 
 
 class Reply:
