@@ -112,6 +112,23 @@ def _unasked(conn: h11.Connection, sock: socket.socket) -> bool:
     return bool(pending and pending())
 
 
+def _as_httpx(
+    error: Exception,
+    timeout: type[httpx.TimeoutException],
+    failure: type[httpx.TransportError],
+    request: Callable[[], httpx.Request],
+) -> httpx.TransportError:
+    """A socket wait's failure as httpx's error of its phase (connect, write, read), as the
+    httpx transport raises it: the attempt's deadline (``_remaining``) with its request, the
+    socket's timeout as ``timeout``, any other OSError as ``failure``."""
+    if isinstance(error, httpx.TimeoutException):
+        error.request = request()
+        return error
+    if isinstance(error, TimeoutError):
+        return timeout(str(error) or "timed out", request=request())
+    return failure(str(error), request=request())
+
+
 def _remaining(deadline: float | None, expired: type[httpx.TimeoutException]) -> float | None:
     """Seconds left of the attempt for one wait; raises ``expired`` when none are."""
     if deadline is None:
@@ -164,13 +181,8 @@ class H11Sender:
         try:
             timeout = _remaining(deadline, httpx.ConnectTimeout)
             sock = socket.create_connection((self._host, self._port), timeout=timeout)
-        except httpx.ConnectTimeout as error:
-            error.request = request()
-            raise
-        except TimeoutError as error:
-            raise httpx.ConnectTimeout(str(error) or "timed out", request=request()) from None
-        except OSError as error:
-            raise httpx.ConnectError(str(error), request=request()) from None
+        except (httpx.TimeoutException, OSError) as error:
+            raise _as_httpx(error, httpx.ConnectTimeout, httpx.ConnectError, request) from None
         try:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if self._https:
@@ -178,16 +190,9 @@ class H11Sender:
                     self._tls = _context_for(True)
                 sock.settimeout(_remaining(deadline, httpx.ConnectTimeout))
                 sock = self._tls.wrap_socket(sock, server_hostname=self._host)
-        except httpx.ConnectTimeout as error:
+        except (httpx.TimeoutException, OSError) as error:  # ssl.SSLError: an untrusted certificate
             sock.close()
-            error.request = request()
-            raise
-        except TimeoutError as error:
-            sock.close()
-            raise httpx.ConnectTimeout(str(error) or "timed out", request=request()) from None
-        except OSError as error:  # ssl.SSLError included: a certificate nobody trusts
-            sock.close()
-            raise httpx.ConnectError(str(error), request=request()) from None
+            raise _as_httpx(error, httpx.ConnectTimeout, httpx.ConnectError, request) from None
         return _Connection(sock)
 
     def close(self) -> None:
@@ -268,13 +273,8 @@ class H11Sender:
         try:
             sock.settimeout(_remaining(deadline, httpx.WriteTimeout))
             sock.sendall(data)
-        except httpx.WriteTimeout as error:
-            error.request = request()
-            raise
-        except TimeoutError as error:
-            raise httpx.WriteTimeout(str(error) or "timed out", request=request()) from None
-        except OSError as error:
-            raise httpx.WriteError(str(error), request=request()) from None
+        except (httpx.TimeoutException, OSError) as error:
+            raise _as_httpx(error, httpx.WriteTimeout, httpx.WriteError, request) from None
         attempt.body_sent = True  # the whole request went out: HTX may act on it
 
         head = self._next_event(conn, sock, deadline, request)
@@ -338,13 +338,8 @@ class H11Sender:
             try:
                 sock.settimeout(_remaining(deadline, httpx.ReadTimeout))
                 data = sock.recv(_READ_SIZE)
-            except httpx.ReadTimeout as error:
-                error.request = request()
-                raise
-            except TimeoutError as error:
-                raise httpx.ReadTimeout(str(error) or "timed out", request=request()) from None
-            except OSError as error:
-                raise httpx.ReadError(str(error), request=request()) from None
+            except (httpx.TimeoutException, OSError) as error:
+                raise _as_httpx(error, httpx.ReadTimeout, httpx.ReadError, request) from None
             if not data and conn.their_state is h11.SEND_RESPONSE:
                 raise httpx.RemoteProtocolError(
                     "Server disconnected without sending a response.", request=request()
