@@ -26,6 +26,7 @@ from htx_swap import (
     SwapClient,
 )
 
+from .hostile import PLACE
 from .scripted import Received, Reply, cancel_every_one, now_ms, refused, scripted
 from .support import CONTRACT
 from .test_aiohttp_direct import (
@@ -39,15 +40,6 @@ from .test_aiohttp_direct import (
 KEYS = Credentials("scripted-access-key", "scripted-secret-key")
 IDS = [str(826052268312821760 + i) for i in range(10)]
 TRANSPORTS = ["httpx", "h11"]
-PLACE: dict[str, Any] = {
-    "direction": "buy",
-    "volume": 1,
-    "callback_rate": "0.01",
-    "active_price": "60000",
-    "order_price_type": "formula_price",
-    "offset": "open",
-    "lever_rate": 5,
-}
 
 
 def _client(transport: str, base_url: str, **options: Any) -> SwapClient:

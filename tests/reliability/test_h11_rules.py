@@ -18,19 +18,11 @@ from htx_swap import (
     SwapClient,
 )
 
+from .hostile import PLACE
 from .scripted import Received, Reply, now_ms, scripted
 from .support import CONTRACT
 
 KEYS = Credentials("scripted-access-key", "scripted-secret-key")
-PLACE: dict[str, Any] = {
-    "direction": "buy",
-    "volume": 1,
-    "callback_rate": "0.01",
-    "active_price": "60000",
-    "order_price_type": "formula_price",
-    "offset": "open",
-    "lever_rate": 5,
-}
 
 
 def _reply(order_id: int) -> bytes:
@@ -47,6 +39,15 @@ def _reply(order_id: int) -> bytes:
     return head + body
 
 
+def stray_after_the_first(request: Received, reply: Reply) -> None:
+    """Placement 1 is answered together with a second, unasked reply (order 666) in the same
+    write; every later placement gets its own answer."""
+    if request.number == 1:
+        reply.raw(_reply(1) + _reply(666))
+    else:
+        reply.raw(_reply(request.number))
+
+
 @pytest.mark.parametrize("transport", ["httpx", "h11"])
 def test_never_report_what_you_dont_know_a_stray_reply_is_not_taken_for_the_next_one(
     transport: str,
@@ -55,14 +56,8 @@ def test_never_report_what_you_dont_know_a_stray_reply_is_not_taken_for_the_next
     (a stray, or a reply the server meant for another request). Placement 2 must not be
     reported as placed with the stray's order ID: it never saw its own answer read."""
 
-    def script(request: Received, reply: Reply) -> None:
-        if request.number == 1:
-            reply.raw(_reply(1) + _reply(666))
-        else:
-            reply.raw(_reply(request.number))
-
     with (
-        scripted(script) as server,
+        scripted(stray_after_the_first) as server,
         SwapClient(
             KEYS, base_url=server.base_url, transport=transport, max_requests_per_second=None
         ) as client,
@@ -83,12 +78,6 @@ def test_never_report_what_you_dont_know_a_stray_reply_is_not_taken_for_the_next
 ) -> None:
     """As above, on AsyncSwapClient's transports."""
 
-    def script(request: Received, reply: Reply) -> None:
-        if request.number == 1:
-            reply.raw(_reply(1) + _reply(666))
-        else:
-            reply.raw(_reply(request.number))
-
     async def place_twice(base_url: str) -> tuple[Any, Any]:
         async with AsyncSwapClient(
             KEYS, base_url=base_url, transport=transport, max_requests_per_second=None
@@ -100,7 +89,7 @@ def test_never_report_what_you_dont_know_a_stray_reply_is_not_taken_for_the_next
                 second = error
             return first, second
 
-    with scripted(script) as server:
+    with scripted(stray_after_the_first) as server:
         first, second = asyncio.run(place_twice(server.base_url))
     assert isinstance(first, PlacedTrailingOrder)
     assert not (isinstance(second, PlacedTrailingOrder) and second.order_id == "666"), second

@@ -12,20 +12,14 @@ import pytest
 
 from htx_swap import PlacedTrailingOrder, SwapClient, _http
 
-from .scripted import Received, Reply, scripted
+from .scripted import scripted
 from .support import CONTRACT
-from .test_h11_rules import KEYS, PLACE, _reply
+from .test_h11_rules import KEYS, PLACE, stray_after_the_first
 
 
 def test_a_stray_reply_is_not_taken_by_a_thread_that_takes_the_connection_as_it_is_released(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def script(request: Received, reply: Reply) -> None:
-        if request.number == 1:
-            reply.raw(_reply(1) + _reply(666))
-        else:
-            reply.raw(_reply(request.number))
-
     other: list[Any] = []
     real_init = _http._NoReuseAfterUnasked.__init__
 
@@ -52,7 +46,7 @@ def test_a_stray_reply_is_not_taken_by_a_thread_that_takes_the_connection_as_it_
 
     monkeypatch.setattr(_http._NoReuseAfterUnasked, "__init__", init)
     with (
-        scripted(script) as server,
+        scripted(stray_after_the_first) as server,
         SwapClient(
             KEYS, base_url=server.base_url, transport="httpx", max_requests_per_second=None
         ) as client,

@@ -8,24 +8,19 @@ import pytest
 
 from htx_swap import PlacedTrailingOrder, SwapClient
 
-from .scripted import Received, Reply, scripted
+from .scripted import scripted
 from .support import CONTRACT
-from .test_h11_rules import KEYS, PLACE, _reply
+from .test_h11_rules import KEYS, PLACE, stray_after_the_first
 
 
 def test_a_stray_reply_through_an_http_proxy_is_not_taken_for_the_next_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def script(request: Received, reply: Reply) -> None:
-        if request.number == 1:
-            reply.raw(_reply(1) + _reply(666))
-        else:
-            reply.raw(_reply(request.number))
-
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
         monkeypatch.delenv(name, raising=False)
         monkeypatch.delenv(name.lower(), raising=False)
-    with scripted(script) as proxy:  # a forward proxy relaying the origin's bytes as they come
+    # A forward proxy, relaying the origin's bytes as they come.
+    with scripted(stray_after_the_first) as proxy:
         monkeypatch.setenv("HTTP_PROXY", proxy.base_url)
         with SwapClient(
             KEYS,
